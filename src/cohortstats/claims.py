@@ -1,0 +1,201 @@
+"""Published numbers against computed ones.
+
+Each number of the abstract is held in ``data/published.yml`` as printed. A
+computed value *reproduces* it when it rounds to the printed text at the printed
+precision (round half up): "23.5" is reproduced by any value in [23.45, 23.55),
+"0.008" by [0.0075, 0.0085), "P < 0.001" by [0, 0.001), a count only by itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, asdict
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+__all__ = ["PublishedClaim", "ClaimCheck", "load_published", "interval", "check_claims",
+           "lookup"]
+
+_KINDS = ("count", "mean", "sd", "p", "value")
+_BOUND = re.compile(r"^\s*(?:[Pp]\s*)?(<|≤|<=)\s*([0-9]*\.?[0-9]+)\s*$")
+_NUMBER = re.compile(r"^\s*(?:[Pp]\s*=\s*)?(-?[0-9]*\.?[0-9]+)\s*$")
+
+
+@dataclass(frozen=True)
+class PublishedClaim:
+    """One printed number.
+
+    Attributes
+    ----------
+    id : str
+    text : str
+        As printed ("23.5", "0.008", "< 0.001").
+    kind : str
+        One of count, mean, sd, p, value.
+    computed : str
+        Dotted path of the value in ``results.json`` ("outcomes.esr_mm_hr.p_value").
+    statement : str
+        The words of the abstract it stands in.
+    unit : str
+    """
+
+    id: str
+    text: str
+    kind: str
+    computed: str
+    statement: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The verdict on one printed number.
+
+    Attributes
+    ----------
+    id, published, kind, statement, unit : str
+    computed : float or None
+        The value computed from the data (None when it could not be computed).
+    interval : tuple of float
+        [low, high): computed values that print as the published text.
+    reproduced : bool
+    """
+
+    id: str
+    published: str
+    kind: str
+    statement: str
+    unit: str
+    computed: float | None
+    interval: tuple
+    reproduced: bool
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["interval"] = list(self.interval)
+        return d
+
+
+def load_published(path) -> list[PublishedClaim]:
+    """Read ``published.yml``.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    list of PublishedClaim
+        In file order (the abstract's order).
+    """
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), dict):
+        raise ValueError(f"{path}: expected a mapping with a `claims` mapping")
+    out = []
+    for cid, spec in doc["claims"].items():
+        if not isinstance(spec, dict) or "text" not in spec or "computed" not in spec:
+            raise ValueError(f"{path}: claim {cid!r} needs `text` and `computed`")
+        kind = spec.get("kind", "value")
+        if kind not in _KINDS:
+            raise ValueError(f"{path}: claim {cid!r}: `kind` must be one of {set(_KINDS)}; not {kind!r}")
+        text = str(spec["text"])
+        interval(text, kind)  # validate now, not at report time
+        out.append(PublishedClaim(id=str(cid), text=text, kind=kind,
+                                  computed=str(spec["computed"]),
+                                  statement=str(spec.get("statement", "")),
+                                  unit=str(spec.get("unit", ""))))
+    return out
+
+
+def interval(text: str, kind: str = "value") -> tuple[float, float]:
+    """The half-open interval of values that print as ``text``.
+
+    Parameters
+    ----------
+    text : str
+        "23.5", "12.25", "0.008", "P = 0.008", "< 0.001", "P < 0.05".
+    kind : str
+        ``count`` demands the exact integer.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+        Values x with low <= x < high reproduce the text. For a count, low == high.
+
+    Examples
+    --------
+    >>> interval("23.5")
+    (23.45, 23.55)
+    >>> interval("< 0.001", "p")
+    (0.0, 0.001)
+    """
+    m = _BOUND.match(text)
+    if m:
+        bound = float(m.group(2))
+        return (0.0, bound)
+    m = _NUMBER.match(text)
+    if not m:
+        raise ValueError(f"cannot read the printed number {text!r}")
+    value = Decimal(m.group(1))
+    if kind == "count":
+        if value != value.to_integral_value():
+            raise ValueError(f"a count must be a whole number; not {text!r}")
+        return (float(value), float(value))
+    half = Decimal(1).scaleb(value.as_tuple().exponent) / 2
+    return (float(value - half), float(value + half))
+
+
+def reproduces(computed, text: str, kind: str) -> bool:
+    """Whether ``computed`` prints as ``text`` (see module docstring)."""
+    if computed is None:
+        return False
+    x = float(computed)
+    if x != x:  # NaN
+        return False
+    lo, hi = interval(text, kind)
+    if kind == "count":
+        return x == lo
+    # Twelve significant digits first: 23.449999999999996 from floating
+    # arithmetic is 23.45 and rounds half up to 23.5, as a person rounding would.
+    x = float(f"{x:.12g}")
+    return lo <= x < hi
+
+
+def lookup(results: dict, dotted: str):
+    """The value at a dotted path in ``results`` (None when absent)."""
+    node = results
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def check_claims(claims: list[PublishedClaim], results: dict) -> list[ClaimCheck]:
+    """Judge every published claim against the computed results.
+
+    Parameters
+    ----------
+    claims : list of PublishedClaim
+    results : dict
+        The ``results.json`` mapping (``cohort``, ``outcomes``, ...).
+
+    Returns
+    -------
+    list of ClaimCheck
+    """
+    out = []
+    for c in claims:
+        value = lookup(results, c.computed)
+        value = None if value is None else float(value)
+        out.append(ClaimCheck(id=c.id, published=c.text, kind=c.kind, statement=c.statement,
+                              unit=c.unit, computed=value, interval=interval(c.text, c.kind),
+                              reproduced=reproduces(value, c.text, c.kind)))
+    return out

@@ -1,0 +1,381 @@
+"""Load and validate a cohort file: the one place where input is checked.
+
+A cohort is a CSV file, one row per patient. :func:`load_cohort` either returns a
+:class:`Cohort` whose frame can be trusted by every other module, or raises
+:class:`CohortError` with a one-line message naming the file, the row and the
+column. Rows are numbered as a spreadsheet shows them: the header is row 1, the
+first patient row 2.
+
+The file is only ever read, never written.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io as _io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CohortError", "Cohort", "Outcome", "DEFAULT_OUTCOMES", "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS", "INDICATIONS", "RESPONSES", "load_cohort", "parse_outcomes",
+]
+
+#: Required columns, in the order the data dictionary gives them.
+REQUIRED_COLUMNS = (
+    "patient_id", "sex", "race",
+    "prednisone_mg_baseline", "prednisone_mg_6mo",
+    "esr_mm_hr_baseline", "esr_mm_hr_6mo",
+)
+#: Optional columns, used when present.
+OPTIONAL_COLUMNS = ("age_years", "indications", "response_6mo", "adverse_events")
+
+#: Indication codes and the abstract's words for them, in the abstract's order.
+INDICATIONS = {
+    "alopecia": "alopecia",
+    "nasal_ulcers": "nasal ulcers",
+    "oral_ulcers": "oral ulcers",
+    "malar_rash": "extensive malar rash",
+    "discoid_lesions": "discoid lesions",
+    "bullous_lesions": "bullous lesions",
+    "panniculitis": "panniculitis",
+    "cutaneous_vasculitis": "cutaneous vasculitis",
+    "raynaud_digital_ulcers": "Raynaud's phenomenon with digital ulcerations",
+}
+#: Physician-reported response at 6 months.
+RESPONSES = {
+    "complete": "complete resolution",
+    "near_complete": "near resolution",
+    "partial": "partial response",
+    "none": "no response",
+}
+SEX_CODES = {"F": "female", "M": "male"}
+#: Race values counted as African-American (case-insensitive).
+AFRICAN_AMERICAN = {"african-american", "african american", "black", "black or african american"}
+
+# Direct identifiers (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)) recognised in column
+# names. A column whose normalised name equals one of these, or contains one of the
+# tokens, is refused.
+_IDENTIFIER_NAMES = {
+    "name", "first_name", "firstname", "last_name", "lastname", "surname", "given_name",
+    "full_name", "patient_name", "initials", "mrn", "medical_record_number",
+    "medical_record", "record_number", "chart_number", "account_number",
+    "health_plan_number", "insurance_id", "member_id", "dob", "birth_date",
+    "date_of_birth", "birthdate", "birthday", "ssn", "social_security_number",
+    "address", "street", "city", "zip", "zipcode", "zip_code", "postcode", "postal_code",
+    "phone", "telephone", "phone_number", "mobile", "cell", "fax", "email", "e_mail",
+    "email_address", "ip_address", "url", "license_number", "licence_number",
+    "vehicle_id", "device_serial", "serial_number", "photo", "photograph", "biometric",
+    "fingerprint", "certificate_number",
+}
+_IDENTIFIER_WORDS = {"name", "names", "surname", "initials", "mrn", "ssn", "dob", "birth",
+                     "birthdate", "date", "dates", "address", "street", "phone", "telephone",
+                     "email", "fax", "zip", "zipcode", "postcode", "admission", "discharge",
+                     "death", "dod", "doa"}
+_IDENTIFIER_PHRASES = ("social_security", "medical_record", "record_number")
+
+
+class CohortError(ValueError):
+    """A cohort file that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A measured pair of columns.
+
+    Attributes
+    ----------
+    name : str
+        Key in results (``prednisone_mg``).
+    baseline, followup : str
+        Column names at drug start and at 6 months.
+    label : str
+        Words for the report ("Prednisone dose").
+    unit : str
+        Unit as printed ("mg").
+    """
+
+    name: str
+    baseline: str
+    followup: str
+    label: str
+    unit: str = ""
+
+
+DEFAULT_OUTCOMES = (
+    Outcome("prednisone_mg", "prednisone_mg_baseline", "prednisone_mg_6mo", "Prednisone dose", "mg"),
+    Outcome("esr_mm_hr", "esr_mm_hr_baseline", "esr_mm_hr_6mo", "Sedimentation rate", "mm/hour"),
+)
+
+
+def parse_outcomes(spec) -> tuple[Outcome, ...]:
+    """Turn a notebook parameter into outcomes.
+
+    Parameters
+    ----------
+    spec : None, str, list or dict
+        ``None`` for the paper's two outcomes. A list of names ``["c3_mg_dl"]``
+        means columns ``c3_mg_dl_baseline`` and ``c3_mg_dl_6mo``. A dict maps a
+        name to ``{"baseline": col, "followup": col, "label": str, "unit": str}``
+        (every key optional). A string is a comma-separated list of names.
+
+    Returns
+    -------
+    tuple of Outcome
+    """
+    if spec is None:
+        return DEFAULT_OUTCOMES
+    if isinstance(spec, str):
+        spec = [s.strip() for s in spec.split(",") if s.strip()]
+    known = {o.name: o for o in DEFAULT_OUTCOMES}
+    items = spec.items() if isinstance(spec, dict) else ((name, {}) for name in spec)
+    out = []
+    for name, conf in items:
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"`outcomes` names must be identifiers; not {name!r}.")
+        conf = dict(conf or {})
+        base = known.get(name)
+        out.append(Outcome(
+            name=name,
+            baseline=conf.get("baseline", base.baseline if base else f"{name}_baseline"),
+            followup=conf.get("followup", base.followup if base else f"{name}_6mo"),
+            label=conf.get("label", base.label if base else name.replace("_", " ").capitalize()),
+            unit=conf.get("unit", base.unit if base else ""),
+        ))
+    if not out:
+        raise ValueError("`outcomes` must name at least one outcome; got none.")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A validated cohort.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One row per patient; numeric columns are float (NaN = not recorded).
+    path : str
+        The file as given.
+    sha256 : str
+        SHA-256 of the file's bytes.
+    reconstructed : bool
+        True when the file is the bundle's reconstructed cohort (every
+        ``patient_id`` starts with ``R`` and the file is byte-identical to the
+        shipped one) — not patient records.
+    outcomes : tuple of Outcome
+    """
+
+    frame: pd.DataFrame = field(repr=False)
+    path: str
+    sha256: str
+    reconstructed: bool
+    outcomes: tuple = DEFAULT_OUTCOMES
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+def _identifier(column: str) -> bool:
+    norm = _norm(column)
+    if norm in _IDENTIFIER_NAMES:
+        return True
+    if norm == "patient_id":
+        return False
+    words = set(norm.split("_"))
+    return bool(words & _IDENTIFIER_WORDS) or any(p in norm for p in _IDENTIFIER_PHRASES)
+
+
+def _fail(path, message, row=None, column=None, patient=None):
+    where = [str(path)]
+    if row is not None:
+        where.append(f"row {row}" + (f" (patient {patient})" if patient not in (None, "") else ""))
+    if column is not None:
+        where.append(f"column {column!r}")
+    raise CohortError(": ".join([", ".join(where), message]))
+
+
+def _numeric_columns(outcomes) -> list[str]:
+    cols = []
+    for o in outcomes:
+        cols += [o.baseline, o.followup]
+    return cols
+
+
+def load_cohort(path, outcomes=None) -> Cohort:
+    """Read and validate a cohort CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file. UTF-8, with or without a byte-order mark; LF or CRLF line ends.
+    outcomes : see :func:`parse_outcomes`
+        The measured pairs; their columns must be present and numeric.
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    CohortError
+        Missing file, empty file, header only, ragged row, missing required
+        column, identifier column, duplicate ``patient_id``, unknown sex code,
+        non-numeric, negative or non-finite measurement. The message names the
+        file, the row (as a spreadsheet numbers it) and the column.
+    """
+    outcomes = parse_outcomes(outcomes)
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(path, "no such file")
+    except IsADirectoryError:
+        _fail(path, "is a directory, not a CSV file")
+    except OSError as exc:
+        _fail(path, f"cannot be read ({exc.strerror})")
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _fail(path, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV", row=line)
+    if "\x00" in text:
+        _fail(path, "contains NUL bytes; this is not a CSV text file")
+    if not text.strip():
+        _fail(path, "is empty; expected a header row and one row per patient")
+
+    # Structure: one pass with the csv module finds ragged rows and bad quoting.
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        width = len(header)
+        n_rows = 0
+        for record in reader:
+            n_rows += 1
+            if not record or (len(record) == 1 and record[0] == ""):
+                _fail(path, "blank line; remove it", row=reader.line_num)
+            if len(record) != width:
+                _fail(path, f"has {len(record)} fields where the header has {width}",
+                      row=reader.line_num, patient=record[0] if record else None)
+    except csv.Error as exc:
+        _fail(path, f"is not valid CSV ({exc})", row=reader.line_num)
+    header = [h.strip() for h in header]
+    for i, col in enumerate(header):
+        if col == "":
+            _fail(path, f"header field {i + 1} is empty; every column needs a name", row=1)
+    seen = set()
+    for col in header:
+        if col in seen:
+            _fail(path, "appears twice in the header", row=1, column=col)
+        seen.add(col)
+    for col in header:
+        if _identifier(col):
+            _fail(path, "looks like a direct identifier (HIPAA Safe Harbor); remove it "
+                  "before using this bundle — no names, record numbers or dates", row=1, column=col)
+    required = list(REQUIRED_COLUMNS[:3]) + [c for c in _numeric_columns(outcomes)]
+    for col in required:
+        if col not in header:
+            _fail(path, f"missing required column {col!r} (columns are: {', '.join(header)})",
+                  column=col)
+    if n_rows == 0:
+        _fail(path, "has a header but no patient rows")
+
+    frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
+                        na_filter=False, skipinitialspace=False)
+    frame.columns = header
+    for col in frame.columns:
+        frame[col] = frame[col].str.strip()
+    rows = np.arange(2, len(frame) + 2)
+
+    ids = frame["patient_id"]
+    blank = (ids == "").to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        _fail(path, "is empty; every patient needs an id", row=rows[i], column="patient_id")
+    dup = ids.duplicated(keep="first").to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        first = int(np.flatnonzero((ids == ids.iloc[i]).to_numpy())[0])
+        _fail(path, f"duplicate patient_id {ids.iloc[i]!r} (first at row {rows[first]})",
+              row=rows[i], column="patient_id", patient=ids.iloc[i])
+
+    sex = frame["sex"].str.upper()
+    bad = ~sex.isin(list(SEX_CODES)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        _fail(path, f"unknown sex code {frame['sex'].iloc[i]!r}; expected F or M",
+              row=rows[i], column="sex", patient=ids.iloc[i])
+    frame["sex"] = sex
+
+    numeric = [c for c in _numeric_columns(outcomes)]
+    if "age_years" in frame.columns:
+        numeric.append("age_years")
+    for col in dict.fromkeys(numeric):
+        cells = frame[col]
+        values = pd.to_numeric(cells, errors="coerce").astype(float)
+        bad = (values.isna() & (cells != "")).to_numpy() | np.isinf(values.to_numpy())
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            _fail(path, f"{cells.iloc[i]!r} is not a number (leave the cell empty if not recorded)",
+                  row=rows[i], column=col, patient=ids.iloc[i])
+        neg = (values < 0).to_numpy()
+        if neg.any():
+            i = int(np.flatnonzero(neg)[0])
+            _fail(path, f"{cells.iloc[i]} is negative; doses and rates cannot be",
+                  row=rows[i], column=col, patient=ids.iloc[i])
+        frame[col] = values
+
+    for col, vocab in (("indications", INDICATIONS), ("response_6mo", RESPONSES)):
+        if col not in frame.columns:
+            continue
+        for i, cell in enumerate(frame[col].to_numpy()):
+            if cell == "":
+                continue
+            codes = [c.strip() for c in cell.split(";")] if col == "indications" else [cell]
+            for code in codes:
+                if code not in vocab:
+                    _fail(path, f"unknown code {code!r}; expected one of {', '.join(vocab)}",
+                          row=rows[i], column=col, patient=ids.iloc[i])
+
+    from .paths import DEFAULT_COHORT
+    reconstructed = False
+    try:
+        reconstructed = path.resolve() == DEFAULT_COHORT.resolve() or (
+            DEFAULT_COHORT.is_file() and DEFAULT_COHORT.read_bytes() == raw)
+    except OSError:
+        pass
+    return Cohort(frame=frame, path=str(path), sha256=sha, reconstructed=bool(reconstructed),
+                  outcomes=outcomes)
+
+
+def main(argv=None) -> int:
+    """``python -m cohortstats.io COHORT [--outcomes a,b]``: validate and say so in one line."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m cohortstats.io", description=main.__doc__)
+    parser.add_argument("cohort")
+    parser.add_argument("--outcomes", default=None)
+    args = parser.parse_args(argv)
+    try:
+        cohort = load_cohort(args.cohort, outcomes=args.outcomes or None)
+    except CohortError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    kind = "reconstructed cohort (not patient records)" if cohort.reconstructed else "cohort"
+    print(f"ok: {args.cohort}: {cohort.n} patients, {kind}, sha256 {cohort.sha256[:12]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

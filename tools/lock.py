@@ -1,0 +1,37 @@
+"""Re-resolve requirements.lock from the pins in environment.yml (``make lock``).
+
+environment.yml is the declared environment (conda-forge); requirements.lock
+holds the same pins plus every resolved dependency, for the .venv/ that make
+builds where conda is absent. tests/test_environment.py checks they agree.
+"""
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pins(environment_yml: Path) -> dict:
+    """``{name: version}`` of the conda dependencies pinned with ``=`` (python excluded)."""
+    out = {}
+    for line in environment_yml.read_text().splitlines():
+        m = re.match(r"^\s*-\s*([A-Za-z0-9_.-]+)\s*=\s*([^=\s#]+)\s*(#.*)?$", line)
+        if m and m.group(1) != "python":
+            out[m.group(1).lower()] = m.group(2)
+    return out
+
+
+def main() -> int:
+    spec = pins(ROOT / "environment.yml")
+    uv = ROOT / ".venv" / "bin" / "uv"
+    with tempfile.NamedTemporaryFile("w", suffix=".in", delete=False) as fh:
+        fh.write("".join(f"{k}=={v}\n" for k, v in spec.items()))
+    cmd = [str(uv), "pip", "compile", fh.name, "-o", str(ROOT / "requirements.lock"), "--python",
+           str(ROOT / ".venv" / "bin" / "python"), "-q", "--no-header", "--no-annotate"]
+    return subprocess.call(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
