@@ -1,0 +1,667 @@
+"""Consistency checks on printed summary statistics: GRIM, GRIMMER, signed-rank support.
+
+Each check asks whether *some* data set of the stated size could have produced
+the numbers as printed. They need no patient data, only the printed numbers,
+their precision and the measurement grid (2.5 mg prednisone tablets, whole
+mm/hour for the sedimentation rate).
+
+Rounding rule
+-------------
+A printed number ``t`` with ``d`` decimals stands for every exact value ``x``
+that rounds to it *half up* (ties away from zero): for ``t >= 0`` that is the
+half-open interval ``t - h <= x < t + h`` with ``h = 0.5 * 10**-d`` ("23.5"
+covers [23.45, 23.55)). All arithmetic is exact — the printed text is read as a
+:class:`decimal.Decimal`, every mean, variance and p-value is a
+:class:`fractions.Fraction` — so no float tolerance is involved anywhere.
+
+Functions
+---------
+grim, grimmer, signed_rank_support
+    The three checks; pure functions of plain numbers.
+consistency
+    Plain-words findings per outcome of ``data/published.yml``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+
+__all__ = [
+    "grim", "grimmer", "grimmer_witness", "signed_rank_support", "signed_rank_pvalue",
+    "rounds_to", "Finding", "consistency",
+]
+
+
+# --------------------------------------------------------------------------- rounding
+
+def _printed(value, decimals, name):
+    """The printed number as an exact Decimal with ``decimals`` places."""
+    if isinstance(value, bool):
+        raise TypeError(f"`{name}` must be a printed string or a number; not {value!r}.")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"`{name}` must be a printed number; not {value!r}.") from None
+        if not dec.is_finite():
+            raise ValueError(f"`{name}` must be finite; not {value!r}.")
+        places = max(0, -dec.as_tuple().exponent)
+        if decimals is None:
+            return dec, places
+        if places > decimals:
+            raise ValueError(f"`{name}` {value!r} has more than `decimals` = {decimals} places.")
+        return dec, decimals
+    if isinstance(value, (int, float, Decimal, Fraction)):
+        if decimals is None:
+            raise ValueError(f"`decimals` is required when `{name}` is a number; "
+                             f"got {name}={value!r}. Pass the printed string to infer it.")
+        # The number is the printed value: take a float's shortest repr (0.1, not
+        # 0.1000000000000000055...), then keep `decimals` places.
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"`{name}` must be finite; not {value!r}.")
+        if isinstance(value, Fraction):
+            dec = Decimal(value.numerator) / Decimal(value.denominator)
+        else:
+            dec = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return dec.quantize(Decimal(1).scaleb(-decimals)), decimals
+    raise TypeError(f"`{name}` must be a printed string or a number; not {type(value).__name__}.")
+
+
+def _check_decimals(decimals, name="decimals"):
+    if decimals is None:
+        return
+    if isinstance(decimals, bool) or not isinstance(decimals, int):
+        raise TypeError(f"`{name}` must be an int; not {type(decimals).__name__}.")
+    if decimals < 0:
+        raise ValueError(f"`{name}` must be >= 0; not {decimals}.")
+
+
+def _interval(printed: Decimal, decimals: int):
+    """(low, high, low_closed, high_closed) of exact values printing as ``printed``."""
+    half = Fraction(1, 2 * 10 ** decimals)
+    t = Fraction(printed)
+    if t > 0:
+        return t - half, t + half, True, False
+    if t < 0:
+        return t - half, t + half, False, True
+    return -half, half, False, False
+
+
+def _inside(x: Fraction, interval) -> bool:
+    lo, hi, lo_closed, hi_closed = interval
+    above = x >= lo if lo_closed else x > lo
+    below = x <= hi if hi_closed else x < hi
+    return above and below
+
+
+def rounds_to(x, printed, decimals=None) -> bool:
+    """Whether the exact value ``x`` prints as ``printed`` (half up, ties away from zero).
+
+    Parameters
+    ----------
+    x : int, Fraction, Decimal or float
+        The exact value (a float is taken at its exact binary value).
+    printed : str or number
+        The printed value; a string carries its own decimals.
+    decimals : int, optional
+        Places printed; required when ``printed`` is a number.
+
+    Examples
+    --------
+    >>> rounds_to(Fraction(235, 10), "23.5")
+    True
+    >>> rounds_to(Fraction(4, 512), "0.008")
+    True
+    """
+    _check_decimals(decimals)
+    dec, places = _printed(printed, decimals, "printed")
+    return _inside(Fraction(x), _interval(dec, places))
+
+
+def _grid(granularity):
+    g = _exact(granularity, "granularity")
+    if g <= 0:
+        raise ValueError(f"`granularity` must be > 0; not {granularity!r}.")
+    return g
+
+
+def _exact(x, name):
+    if isinstance(x, bool) or not isinstance(x, (int, float, str, Decimal, Fraction)):
+        raise TypeError(f"`{name}` must be a number; not {type(x).__name__}.")
+    return Fraction(Decimal(repr(x)) if isinstance(x, float) else x)
+
+
+def _bounds(bounds):
+    if bounds is None:
+        return None, None
+    if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+        raise TypeError(f"`bounds` must be a (low, high) pair; not {bounds!r}.")
+    lo = None if bounds[0] is None else _exact(bounds[0], "bounds")
+    hi = None if bounds[1] is None else _exact(bounds[1], "bounds")
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"`bounds` must have low <= high; not {bounds!r}.")
+    return lo, hi
+
+
+def _n(n):
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"`n` must be an int; not {type(n).__name__}.")
+    if n < 1:
+        raise ValueError(f"`n` must be >= 1; not {n}.")
+    return n
+
+
+# --------------------------------------------------------------------------- GRIM
+
+def _grim_totals(mean_iv, n: int, g: Fraction) -> list[int]:
+    """Grid totals K (sum = K * g) whose mean K * g / n prints as the mean."""
+    lo, hi = mean_iv[0], mean_iv[1]
+    k_lo = math.floor(lo * n / g)
+    k_hi = math.ceil(hi * n / g)
+    return [k for k in range(k_lo, k_hi + 1) if _inside(Fraction(k) * g / n, mean_iv)]
+
+
+def grim(mean, n, decimals=None, granularity=1.0) -> bool:
+    """GRIM: can ``n`` values on a grid have a mean that prints as ``mean``?
+
+    Parameters
+    ----------
+    mean : str or number
+        The printed mean. As a string ("23.5") its decimals are read from it;
+        as a number, ``decimals`` must be given.
+    n : int
+        Number of values.
+    decimals : int, optional
+        Places printed.
+    granularity : number, default 1.0
+        Every value is a multiple of this (1 for integers, 2.5 for 2.5 mg
+        tablets). Give decimals such as 2.5 or 0.1 as a string or as the float
+        literal; the float's shortest repr is used.
+
+    Returns
+    -------
+    bool
+        True when some total that is a multiple of ``granularity`` gives a mean
+        that rounds half up to the printed one.
+
+    Notes
+    -----
+    The total is ``K * g`` for an integer ``K``; the mean ``K * g / n`` must lie
+    in the printed interval ``[t - h, t + h)``. Only the two or three ``K``
+    nearest ``t * n / g`` can qualify, and each is tested exactly.
+
+    References
+    ----------
+    .. [1] Brown NJL, Heathers JAJ. The GRIM test: a simple technique detects
+       numerous anomalies in the reporting of results in psychology. Social
+       Psychological and Personality Science 2017;8(4):363-369.
+       doi:10.1177/1948550616673876
+
+    Examples
+    --------
+    >>> grim("5.19", 28)       # 145/28 = 5.179, 146/28 = 5.214
+    False
+    >>> grim("23.5", 10, granularity=2.5)   # 235 = 94 tablets of 2.5 mg
+    True
+    """
+    _check_decimals(decimals)
+    n = _n(n)
+    g = _grid(granularity)
+    dec, places = _printed(mean, decimals, "mean")
+    return bool(_grim_totals(_interval(dec, places), n, g))
+
+
+# --------------------------------------------------------------------------- GRIMMER
+
+def _min_sumsq(m: int, total: int, lo: int, hi: int):
+    """Least sum of squares of ``m`` integers in [lo, hi] with sum ``total`` (None if impossible)."""
+    if m == 0:
+        return 0 if total == 0 else None
+    if not m * lo <= total <= m * hi:
+        return None
+    q, r = divmod(total, m)
+    return (m - r) * q * q + r * (q + 1) * (q + 1)
+
+
+def _max_sumsq(m: int, total: int, lo: int, hi: int):
+    """Greatest sum of squares of ``m`` integers in [lo, hi] with sum ``total``."""
+    if m == 0:
+        return 0 if total == 0 else None
+    if not m * lo <= total <= m * hi:
+        return None
+    if hi == lo:
+        return m * lo * lo
+    extra = total - m * lo                  # spread as unevenly as possible
+    full, rest = divmod(extra, hi - lo)
+    if full >= m:
+        return m * hi * hi
+    return full * hi * hi + (lo + rest) ** 2 + (m - full - 1) * lo * lo
+
+
+def _multiset(n: int, total: int, sumsq: int, lo: int, hi: int):
+    """A non-increasing tuple of ``n`` integers in [lo, hi] with the given sum and
+    sum of squares, or None. Exhaustive depth-first search with exact pruning."""
+
+    @lru_cache(maxsize=None)
+    def search(m, s, q, cap):
+        if m == 0:
+            return () if s == 0 and q == 0 else None
+        if (q - s) % 2:                      # x*x and x have the same parity
+            return None
+        q_min = _min_sumsq(m, s, lo, cap)
+        q_max = _max_sumsq(m, s, lo, cap)
+        if q_min is None or not q_min <= q <= q_max:
+            return None
+        # The largest remaining value v: at least ceil(s / m), at most cap.
+        for v in range(min(cap, s - (m - 1) * lo), -(-s // m) - 1, -1):
+            rest = search(m - 1, s - v, q - v * v, v)
+            if rest is not None:
+                return (v,) + rest
+        return None
+
+    return search(n, total, sumsq, hi)
+
+
+def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds):
+    _check_decimals(decimals_mean, "decimals_mean")
+    _check_decimals(decimals_sd, "decimals_sd")
+    n = _n(n)
+    g = _grid(granularity)
+    mean_dec, mean_places = _printed(mean, decimals_mean, "mean")
+    sd_dec, sd_places = _printed(sd, decimals_sd, "sd")
+    if sd_dec < 0:
+        raise ValueError(f"`sd` must be >= 0; not {sd!r}.")
+    mean_iv = _interval(mean_dec, mean_places)
+    sd_lo, sd_hi, sd_lo_closed, sd_hi_closed = _interval(sd_dec, sd_places)
+    # Variance interval: the SD interval squared (SD >= 0).
+    var_iv = (max(sd_lo, 0) ** 2, sd_hi ** 2, sd_lo_closed or sd_lo <= 0, sd_hi_closed)
+    b_lo, b_hi = _bounds(bounds)
+    if n == 1:   # the sample SD of one value is undefined
+        return None
+    totals = _grim_totals(mean_iv, n, g)
+    var_hi = sd_hi ** 2
+    for k_total in totals:
+        mean_k = Fraction(k_total, n)
+        # Grid units k_i; SS in units = Q - K^2/n; variance = g^2 * SS / (n - 1).
+        ss_max = var_hi * (n - 1) / g ** 2
+        spread = math.isqrt(math.floor(ss_max)) + 1  # |k_i - mean| <= sqrt(SS)
+        lo = math.floor(mean_k) - spread
+        hi = math.ceil(mean_k) + spread
+        if b_lo is not None:
+            lo = max(lo, math.ceil(b_lo / g))
+        if b_hi is not None:
+            hi = min(hi, math.floor(b_hi / g))
+        if lo > hi:
+            continue
+        base = Fraction(k_total * k_total, n)
+        q_lo = math.floor(base + var_iv[0] * (n - 1) / g ** 2)
+        q_hi = math.ceil(base + var_iv[1] * (n - 1) / g ** 2)
+        for q in range(q_lo, q_hi + 1):
+            if (q - k_total) % 2:
+                continue
+            var = g ** 2 * (q - base) / (n - 1)
+            if var < 0 or not _inside(var, var_iv):
+                continue
+            found = _multiset(n, k_total, q, lo, hi)
+            if found is not None:
+                return tuple(Fraction(k) * g for k in found)
+    return None
+
+
+def grimmer_witness(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
+                    *, bounds=None):
+    """A multiset that :func:`grimmer` accepts, or None (same parameters).
+
+    Returns
+    -------
+    tuple of Fraction or None
+        ``n`` values on the grid, largest first, whose mean and sample SD print
+        as given: the first found, trying grid totals from the smallest and, for
+        each, sums of squares from the smallest.
+    """
+    return _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds)
+
+
+def grimmer(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
+            *, bounds=None) -> bool:
+    """GRIMMER: can ``n`` values on a grid have both the printed mean and the printed SD?
+
+    Parameters
+    ----------
+    mean, sd : str or number
+        The printed mean and sample standard deviation (ddof = 1). Strings
+        carry their own decimals; numbers need ``decimals_mean``/``decimals_sd``.
+    n : int
+        Number of values (>= 2).
+    decimals_mean, decimals_sd : int, optional
+        Places printed.
+    granularity : number, default 1.0
+        Grid of the measurement (2.5 for 2.5 mg tablets).
+    bounds : (low, high), optional
+        Inclusive range of a single value, in the measurement's unit. Without
+        it, any value on the grid is allowed (negative ones included), which is
+        the classic test; with it the test also asks for plausibility.
+
+    Returns
+    -------
+    bool
+        True when such a multiset exists. The answer is exact: a witness is
+        constructed (see :func:`grimmer_witness`).
+
+    Notes
+    -----
+    Write each value as ``x_i = g * k_i`` with integer ``k_i``. For every grid
+    total ``K = sum k_i`` that passes GRIM, the sample variance is
+    ``g^2 (Q - K^2/n) / (n - 1)`` with ``Q = sum k_i^2``, so the printed SD
+    interval ``[s - h, s + h)`` becomes a short range of integers ``Q``. A
+    candidate ``Q`` must
+
+    1. have the parity of ``K`` (``k^2 - k`` is even for every integer),
+    2. lie between the least sum of squares (values as equal as possible) and
+       the greatest (values as far apart as the bounds allow), and
+    3. be realised by an actual multiset: an exhaustive depth-first search over
+       non-increasing ``k_i`` with the bounds of (2) and the parity test of (1)
+       applied at every level, memoised on (count left, sum left, squares left,
+       cap). (1) and (2) are necessary but not sufficient — for three integers
+       summing to 0, ``Q = 4`` is even and above the minimum yet unreachable —
+       so (3) makes the test exact rather than a screen.
+
+    The values are bounded by ``|k_i - K/n| <= sqrt(SS)``, so the search is
+    finite even without ``bounds``.
+
+    References
+    ----------
+    .. [1] Anaya J. The GRIMMER test: a method for testing the validity of
+       reported measures of variability. PeerJ Preprints 2016;4:e2400v1.
+       doi:10.7287/peerj.preprints.2400v1
+
+    Examples
+    --------
+    >>> grimmer("23.5", "13.3", 10, granularity=2.5)
+    True
+    >>> grimmer("5.0", "0.0", 3)   # 3 equal integers: SD exactly 0
+    True
+    >>> grimmer("5.0", "0.3", 3)   # SD^2 = (Q - 75)/2 is 0, 1, 2 ...: 0.3^2 impossible
+    False
+    """
+    return _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity,
+                           bounds) is not None
+
+
+# --------------------------------------------------------------------------- signed rank
+
+@lru_cache(maxsize=None)
+def _signed_rank_counts(n: int) -> tuple[int, ...]:
+    """Number of subsets of {1..n} with each sum 0..n(n+1)/2 (the T+ null, times 2^n)."""
+    counts = [1] + [0] * (n * (n + 1) // 2)
+    for r in range(1, n + 1):
+        for s in range(len(counts) - 1, r - 1, -1):
+            counts[s] += counts[s - r]
+    return tuple(counts)
+
+
+def signed_rank_pvalue(n: int, w: int) -> Fraction:
+    """Exact two-sided p of the no-ties signed-rank test: ``min(1, 2 P(T <= W))``.
+
+    Parameters
+    ----------
+    n : int
+        Number of non-zero pairs.
+    w : int
+        ``W = min(T+, T-)``.
+
+    Returns
+    -------
+    Fraction
+
+    Examples
+    --------
+    >>> signed_rank_pvalue(9, 1)   # {} and {1}: 2 of 512 sign patterns, doubled
+    Fraction(1, 128)
+    """
+    n = _n(n)
+    if isinstance(w, bool) or not isinstance(w, int):
+        raise TypeError(f"`w` must be an int; not {type(w).__name__}.")
+    total = n * (n + 1) // 2
+    if not 0 <= w <= total:
+        raise ValueError(f"`w` must be in [0, {total}]; not {w}.")
+    counts = _signed_rank_counts(n)
+    tail = sum(counts[: w + 1])
+    return min(Fraction(1), Fraction(2 * tail, 2 ** n))
+
+
+def signed_rank_support(p, decimals=None, n_range=range(1, 31)) -> list[tuple[int, int]]:
+    """The (n_nonzero, W) pairs whose exact no-ties two-sided p prints as ``p``.
+
+    Parameters
+    ----------
+    p : str or number
+        The printed p-value ("0.008").
+    decimals : int, optional
+        Places printed; required when ``p`` is a number.
+    n_range : iterable of int
+        Numbers of non-zero pairs to consider.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(n_nonzero, W)`` with ``W = min(T+, T-)`` from 0 to ``n(n+1)/4``,
+        sorted by ``n`` then ``W``.
+
+    Notes
+    -----
+    Under the null each of the ``2^n`` sign patterns is equally likely; the
+    number with ``T+ = t`` is the number of subsets of {1..n} summing to ``t``
+    (a subset-sum count). ``p = min(1, 2 * #{T+ <= W} / 2^n)``, exactly as
+    R's ``wilcox.test(exact = TRUE)`` without ties. With tied absolute changes
+    the exact conditional p differs except at ``W = 0``, where it is ``2 / 2^n``
+    whatever the ties.
+
+    Examples
+    --------
+    >>> signed_rank_support("0.008", n_range=range(1, 11))
+    [(8, 0), (9, 1)]
+    """
+    _check_decimals(decimals)
+    dec, places = _printed(p, decimals, "p")
+    iv = _interval(dec, places)
+    out = []
+    for n in n_range:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"`n_range` must hold ints; not {n!r}.")
+        if n < 1:
+            continue
+        for w in range(0, n * (n + 1) // 4 + 1):
+            if _inside(signed_rank_pvalue(n, w), iv):
+                out.append((n, w))
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------- findings
+
+@dataclass(frozen=True)
+class Finding:
+    """One consistency finding in plain words.
+
+    Attributes
+    ----------
+    outcome : str
+        Claim prefix in ``published.yml`` ("prednisone", "esr").
+    check : str
+        "grim", "grimmer", "signed_rank" or "structure".
+    passed : bool
+        Whether the printed numbers pass (for "signed_rank": some structure exists).
+    text : str
+        The sentence for a reader.
+    """
+
+    outcome: str
+    check: str
+    passed: bool
+    text: str
+
+
+_LABELS = {"esr": "ESR", "prednisone": "Prednisone"}
+_NOUNS = {"esr": "ESR", "prednisone": "dose"}
+_TIMES = (("baseline", "baseline"), ("followup", "6-month"))
+
+
+def _label(outcome):
+    return _LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+
+
+def _fmt(x) -> str:
+    x = Fraction(x)
+    if x.denominator == 1:
+        return str(x.numerator)
+    d = Decimal(x.numerator) / Decimal(x.denominator)
+    return format(d.normalize(), "f") if len(format(d.normalize(), "f")) < 12 else f"{float(x):.4g}"
+
+
+def _grids(spec) -> list:
+    if isinstance(spec, (list, tuple)):
+        return list(spec)
+    return [spec]
+
+
+def _outcomes(claims: dict) -> list[str]:
+    names = []
+    for cid, spec in claims.items():
+        if isinstance(spec, dict) and spec.get("kind") == "p" and cid.endswith("_p"):
+            names.append(cid[:-2])
+    return names
+
+
+def _words(items):
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                 "nine", "ten")
+
+
+def _count(k: int) -> str:
+    return _NUMBER_WORDS[k] if 0 <= k < len(_NUMBER_WORDS) else str(k)
+
+
+def _support_text(label, noun, p_t, n, support, n_range) -> str:
+    if not support:
+        return (f"{label} P = {p_t} is not the exact no-ties p of any number of non-zero "
+                f"pairs from {min(n_range)} to {max(n_range)}: ties among the changes or a "
+                f"normal approximation must have been used.")
+    ordered = sorted(support, reverse=True)
+    parts = [f"{k} non-zero pair{'' if k == 1 else 's'} with W = {w}" for k, w in ordered]
+    unchanged = sorted({n - k for k, _ in support if k <= n})
+    if unchanged and unchanged[0] == 0 and len(unchanged) > 1:
+        how_many = f"at most {_count(unchanged[-1])}"
+    else:
+        how_many = _words([_count(u) for u in unchanged])
+    many = unchanged != [1] and not how_many.endswith(" one")
+    text = (f"{label} P = {p_t} is the exact no-ties p for {', or '.join(parts)}: so "
+            f"{how_many} patient{'s' if many else ''} had an unchanged {noun}.")
+    ws = {w for _, w in support}
+    if 1 in ws:
+        text += (f" With W = 1 one patient's {noun} rose, by a change smaller than every other "
+                 f"(a tie for the smallest change gives midrank 1.5 and another p)")
+        text += "; with W = 0 every non-zero change is a fall, and the p is the same whatever the ties." \
+            if 0 in ws else "."
+    elif ws - {0}:
+        text += " With W > 0 the rises have rank sum W; tied changes would alter the p."
+    else:
+        text += " Every non-zero change is a fall, and the p is the same whatever the ties."
+    return text
+
+
+def consistency(published: dict, n: int, grids: dict, *, n_range=None) -> list[Finding]:
+    """Plain-words findings on each outcome's printed mean, SD and p together.
+
+    Parameters
+    ----------
+    published : dict
+        Claim id -> {"text", "kind", ...}, as ``yaml.safe_load(...)["claims"]``.
+        An outcome ``x`` is found from its ``x_p`` claim; its means and SDs are
+        ``x_baseline_mean``, ``x_baseline_sd``, ``x_followup_mean``, ``x_followup_sd``.
+    n : int
+        Number of patients.
+    grids : dict
+        Outcome -> grid or list of candidate grids ({"prednisone": [2.5, 1],
+        "esr": 1}). Outcomes not named use 1.
+    n_range : iterable of int, optional
+        Numbers of non-zero pairs to consider; default 1..n.
+
+    Returns
+    -------
+    list of Finding
+        Per outcome: GRIM and GRIMMER for each time point and grid, the
+        signed-rank support of the p, and a "structure" finding that sums up.
+    """
+    n = _n(n)
+    n_range = range(1, n + 1) if n_range is None else n_range
+    out: list[Finding] = []
+    for outcome in _outcomes(published):
+        label = _label(outcome)
+        unit = ""
+        ok_grids = []
+        for grid in _grids(grids.get(outcome, 1)):
+            g = _grid(grid)
+            grid_ok = True
+            for key, when in _TIMES:
+                mean_c = published.get(f"{outcome}_{key}_mean")
+                sd_c = published.get(f"{outcome}_{key}_sd")
+                if mean_c is None:
+                    continue
+                unit = mean_c.get("unit", unit)
+                u = f" {unit}" if unit else ""
+                mean_t = str(mean_c["text"])
+                dec, places = _printed(mean_t, None, "mean")
+                totals = _grim_totals(_interval(dec, places), n, g)
+                if totals:
+                    k = min(totals, key=lambda k: (abs(k * g / n - Fraction(dec)), k))
+                    text = (f"{label} {when} mean {mean_t}{u} with n = {n} on a {_fmt(g)}{u} grid: "
+                            f"consistent (a total of {_fmt(k * g)}{u} = {k} x {_fmt(g)} gives "
+                            f"{_fmt(k * g / n)}).")
+                else:
+                    text = (f"{label} {when} mean {mean_t}{u} with n = {n} on a {_fmt(g)}{u} grid: "
+                            f"inconsistent (no total that is a multiple of {_fmt(g)} gives a "
+                            f"mean rounding to {mean_t}).")
+                out.append(Finding(outcome, "grim", bool(totals), text))
+                grid_ok &= bool(totals)
+                if sd_c is None:
+                    continue
+                sd_t = str(sd_c["text"])
+                if not totals:
+                    out.append(Finding(outcome, "grimmer", False, (
+                        f"{label} {when} mean {mean_t} and SD {sd_t}{u} with n = {n} on a "
+                        f"{_fmt(g)}{u} grid: inconsistent (the mean already fails GRIM).")))
+                    continue
+                witness = grimmer_witness(mean_t, sd_t, n, granularity=g, bounds=(0, None))
+                if witness is not None:
+                    text = (f"{label} {when} mean {mean_t} and SD {sd_t}{u} with n = {n} on a "
+                            f"{_fmt(g)}{u} grid (values >= 0): consistent, e.g. "
+                            f"{', '.join(_fmt(v) for v in sorted(witness))}.")
+                else:
+                    text = (f"{label} {when} mean {mean_t} and SD {sd_t}{u} with n = {n} on a "
+                            f"{_fmt(g)}{u} grid (values >= 0): inconsistent (no sum of squares on "
+                            f"the grid gives an SD rounding to {sd_t}).")
+                out.append(Finding(outcome, "grimmer", witness is not None, text))
+                grid_ok &= witness is not None
+            if grid_ok:
+                ok_grids.append(_fmt(g) + (f" {unit}" if unit else ""))
+        p_t = str(published[f"{outcome}_p"]["text"])
+        support = signed_rank_support(p_t, n_range=n_range)
+        out.append(Finding(outcome, "signed_rank", bool(support),
+                           _support_text(label, _NOUNS.get(outcome, "value"), p_t, n, support,
+                                         n_range)))
+        structures = [f"{k} non-zero pairs (W = {w})" for k, w in support]
+        passed = bool(ok_grids) and bool(support)
+        text = (f"{label}: consistent structures: grid {_words(ok_grids) or 'none'}; "
+                f"{_words(structures) or 'no no-ties signed-rank structure'}.")
+        out.append(Finding(outcome, "structure", passed, text))
+    return out

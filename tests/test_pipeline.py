@@ -1,0 +1,148 @@
+"""The whole bundle, as a reviewer runs it: make report / make verify.
+
+Each build goes to its own temporary BUILD/REPORTS/FIGURES so the user's reports/
+is never touched. Expected verdicts: the shipped cohort was built to reproduce all
+13 published numbers (data/README.md); the altered cohort changes one patient's
+ESR, which must move exactly the ESR claims it touches.
+"""
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SHIPPED
+
+
+def make(target, tmp, cohort=None, extra=(), check=True):
+    args = ["make", "--no-print-directory", target, f"PY={sys.executable}",
+            f"BUILD={tmp}/build", f"REPORTS={tmp}/reports", f"FIGURES={tmp}/figures"]
+    if cohort is not None:
+        args.append(f"COHORT={cohort}")
+    proc = subprocess.run(args + list(extra), cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"make {target} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("shipped")
+    proc = make("report", tmp)
+    return tmp, proc, json.loads((tmp / "reports" / "results.json").read_text())
+
+
+def test_all_thirteen_claims_reproduced(shipped):
+    tmp, proc, results = shipped
+    assert len(results["claims"]) == 13
+    bad = [c["id"] for c in results["claims"] if not c["reproduced"]]
+    assert bad == []
+    assert results["claims_summary"] == {"total": 13, "reproduced": 13}
+    assert proc.stdout.strip().splitlines()[-1].endswith("13/13 published numbers reproduced (reconstructed cohort)")
+
+
+def test_results_json_schema(shipped):
+    _, _, r = shipped
+    assert set(r["cohort"]) >= {"n", "female", "african_american"}
+    assert (r["cohort"]["n"], r["cohort"]["female"], r["cohort"]["african_american"]) == (10, 9, 6)
+    for name in ("prednisone_mg", "esr_mm_hr"):
+        o = r["outcomes"][name]
+        assert set(o) >= {"n_pairs", "baseline_mean", "baseline_sd", "followup_mean", "followup_sd",
+                          "p_value", "method"}
+    for c in r["claims"]:
+        assert set(c) >= {"id", "published", "computed", "reproduced"}
+
+
+def test_numbers_agree_with_pandas(shipped):
+    """The report's means and SDs, recomputed independently from the CSV with pandas."""
+    _, _, r = shipped
+    df = pd.read_csv(SHIPPED)
+    for name, (b, f) in {"prednisone_mg": ("prednisone_mg_baseline", "prednisone_mg_6mo"),
+                         "esr_mm_hr": ("esr_mm_hr_baseline", "esr_mm_hr_6mo")}.items():
+        both = df[[b, f]].dropna()
+        o = r["outcomes"][name]
+        assert o["n_pairs"] == len(both)
+        assert o["baseline_mean"] == pytest.approx(both[b].mean(), rel=1e-12)
+        assert o["baseline_sd"] == pytest.approx(both[b].std(ddof=1), rel=1e-12)
+        assert o["followup_mean"] == pytest.approx(both[f].mean(), rel=1e-12)
+        assert o["followup_sd"] == pytest.approx(both[f].std(ddof=1), rel=1e-12)
+
+
+def test_outputs_exist(shipped):
+    tmp, _, r = shipped
+    for nb in ("01-cohort", "02-outcomes", "03-sensitivity"):
+        executed = json.loads((tmp / "reports" / "notebooks" / f"{nb}.ipynb").read_text())
+        assert any(c.get("outputs") for c in executed["cells"] if c["cell_type"] == "code")
+    assert sorted(p.name for p in (tmp / "figures").iterdir()) == ["esr_mm_hr.svg", "prednisone_mg.svg"]
+
+
+def test_html_reads_like_the_results_section(shipped):
+    tmp, _, _ = shipped
+    page = (tmp / "reports" / "results.html").read_text()
+    for sentence in [
+        "Nine subjects were girls and six were African-American.",
+        "Indications for lenalidomide treatment included alopecia, nasal and oral ulcers, extensive malar "
+        "rash, discoid lesions, bullous lesions, panniculitis, cutaneous vasculitis, and Raynaud&#x27;s "
+        "phenomenon with digital ulcerations.",
+        "Within 6 months, all patients demonstrated complete or near resolution based on physician report.",
+        "Prednisone dose decreased from a mean 23.5 mg (SD± 13.3) to 12.25 mg (SD± 9.2) (P = 0.008).",
+        "Sedimentation rate decreased from a mean 29 mm/hour (SD± 31.5) to 17 mm/hour (SD± 18.1) (P = 0.004).",
+        "Lenalidomide was well tolerated",
+        "Reconstructed data — not patient records",
+        "13 of 13 published numbers reproduced",
+    ]:
+        assert sentence in page, sentence
+    order = [page.index(h) for h in ("Reconstructed data", 'id="h-results"', 'id="h-table1"', 'id="h-figures"',
+                                     'id="h-claims"', 'id="h-consistency"', 'id="h-sensitivity"', 'id="h-methods"')]
+    assert order == sorted(order)
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_noop_rebuild_does_nothing(shipped):
+    tmp, _, _ = shipped
+    before = (tmp / "reports" / "results.html").stat().st_mtime_ns
+    proc = make("report", tmp)
+    assert "running" not in proc.stdout
+    assert (tmp / "reports" / "results.html").stat().st_mtime_ns == before
+
+
+@pytest.fixture(scope="module")
+def altered(tmp_path_factory):
+    """The shipped cohort with one patient's 6-month ESR raised by 40 mm/h."""
+    tmp = tmp_path_factory.mktemp("altered")
+    df = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
+    path = tmp / "altered.csv"
+    df.to_csv(path, index=False)
+    return tmp, path
+
+
+def test_altered_cohort_flags_the_claims_it_touches(altered):
+    tmp, path = altered
+    proc = make("report", tmp, cohort=path)
+    assert proc.returncode == 0  # a claim that fails is a finding, not a failure
+    r = json.loads((tmp / "reports" / "results.json").read_text())
+    bad = {c["id"] for c in r["claims"] if not c["reproduced"]}
+    # +40 on one of ten 6-month values: the follow-up mean moves by 4 (17 -> 21), the SD
+    # moves, and the prednisone and demographic claims cannot move.
+    assert {"esr_followup_mean", "esr_followup_sd"} <= bad
+    assert not bad & {"n_patients", "n_female", "n_african_american", "prednisone_baseline_mean",
+                      "prednisone_baseline_sd", "prednisone_followup_mean", "prednisone_followup_sd",
+                      "prednisone_p", "esr_baseline_mean", "esr_baseline_sd"}
+    assert r["provenance"]["reconstructed"] is False
+    assert r["provenance"]["file"] == "altered.csv"  # no directory of the user's machine
+    page = (tmp / "reports" / "results.html").read_text()
+    assert "Not reproduced" in page
+    v = make("verify", tmp, cohort=path, check=False)
+    assert v.returncode == 1
+    assert "not reproduced: esr_followup_mean" in v.stderr
+
+
+def test_changing_cohort_between_runs_rebuilds(altered, shipped):
+    tmp, path = altered
+    make("report", tmp, cohort=path)
+    make("report", tmp)  # back to the default cohort, same build dir
+    r = json.loads((tmp / "reports" / "results.json").read_text())
+    assert r["claims_summary"]["reproduced"] == 13
+    assert r["provenance"]["reconstructed"] is True
