@@ -25,7 +25,8 @@ KERNEL = "cohortstats-build"
 def _kernel_dir(build_dir: Path) -> Path:
     spec_dir = build_dir / "kernels" / "kernels" / KERNEL
     spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.log_level=ERROR"],
             "display_name": "Python (cohortstats build)", "language": "python",
             "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}}
     path = spec_dir / "kernel.json"
@@ -78,7 +79,7 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.partial")
+    tmp = output.with_name(f".{output.stem}.partial.ipynb")
     start = time.perf_counter()
     if not quiet:
         print(f"  running  {source.name} …", flush=True)

@@ -30,8 +30,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 __all__ = [
-    "grim", "grimmer", "grimmer_witness", "signed_rank_support", "signed_rank_pvalue",
-    "rounds_to", "Finding", "consistency",
+    "grim", "grid_totals", "grimmer", "grimmer_witness", "sumsq_window", "signed_rank_support", "signed_rank_pvalue",
+    "rounds_to", "rounds_to_sd", "Finding", "consistency",
 ]
 
 
@@ -120,6 +120,26 @@ def rounds_to(x, printed, decimals=None) -> bool:
     _check_decimals(decimals)
     dec, places = _printed(printed, decimals, "printed")
     return _inside(Fraction(x), _interval(dec, places))
+
+
+def rounds_to_sd(variance, printed, decimals=None) -> bool:
+    """Whether ``sqrt(variance)`` prints as the SD ``printed``, decided without a square root.
+
+    Parameters
+    ----------
+    variance : int, Fraction, Decimal or float
+        The exact sample variance.
+    printed : str or number
+        The printed SD.
+    decimals : int, optional
+
+    Examples
+    --------
+    >>> rounds_to_sd(Fraction(1600, 9), "13.3")   # SS 1600 over 9: SD 13.333...
+    True
+    """
+    _check_decimals(decimals)
+    return _inside(Fraction(variance), _var_interval(printed, decimals))
 
 
 def _grid(granularity):
@@ -215,7 +235,81 @@ def grim(mean, n, decimals=None, granularity=1.0) -> bool:
     return bool(_grim_totals(_interval(dec, places), n, g))
 
 
+def grid_totals(mean, n, decimals=None, granularity=1.0) -> list[int]:
+    """The grid totals ``K`` (sum of the values = ``K * granularity``) that pass GRIM.
+
+    Same parameters as :func:`grim`; ``grim(...)`` is ``bool(grid_totals(...))``.
+
+    Examples
+    --------
+    >>> grid_totals("29", 10)      # sums 285..294 give means 28.5..29.4
+    [285, 286, 287, 288, 289, 290, 291, 292, 293, 294]
+    """
+    _check_decimals(decimals)
+    n = _n(n)
+    g = _grid(granularity)
+    dec, places = _printed(mean, decimals, "mean")
+    return _grim_totals(_interval(dec, places), n, g)
+
+
 # --------------------------------------------------------------------------- GRIMMER
+
+def _var_interval(sd, decimals_sd):
+    sd_dec, sd_places = _printed(sd, decimals_sd, "sd")
+    if sd_dec < 0:
+        raise ValueError(f"`sd` must be >= 0; not {sd!r}.")
+    sd_lo, sd_hi, sd_lo_closed, sd_hi_closed = _interval(sd_dec, sd_places)
+    # The SD interval squared (SD >= 0).
+    return (max(sd_lo, 0) ** 2, sd_hi ** 2, sd_lo_closed or sd_lo <= 0, sd_hi_closed)
+
+
+def _sumsq_candidates(k_total, n, g, var_iv):
+    base = Fraction(k_total * k_total, n)
+    q_lo = math.floor(base + var_iv[0] * (n - 1) / g ** 2)
+    q_hi = math.ceil(base + var_iv[1] * (n - 1) / g ** 2)
+    out = []
+    for q in range(max(q_lo, 0), q_hi + 1):
+        if (q - k_total) % 2:
+            continue
+        var = g ** 2 * (q - base) / (n - 1)
+        if var >= 0 and _inside(var, var_iv):
+            out.append(q)
+    return out
+
+
+def sumsq_window(total, sd, n, decimals_sd=None, granularity=1.0) -> list[int]:
+    """Sums of squares ``Q = sum k_i^2`` (grid units) giving an SD that prints as ``sd``.
+
+    Parameters
+    ----------
+    total : int
+        Grid total ``K = sum k_i`` (from :func:`grid_totals`).
+    sd : str or number
+        Printed sample SD (ddof = 1).
+    n : int
+        Number of values (>= 2).
+    decimals_sd : int, optional
+    granularity : number
+
+    Returns
+    -------
+    list of int
+        Candidate ``Q`` with the parity of ``K`` (necessary, not sufficient:
+        see :func:`grimmer`).
+
+    Examples
+    --------
+    >>> sumsq_window(94, "13.3", 10, granularity=2.5)   # 23.5 mg = 94 tablets over 10
+    [1138, 1140]
+    """
+    _check_decimals(decimals_sd, "decimals_sd")
+    n = _n(n)
+    if n < 2:
+        raise ValueError(f"`n` must be >= 2 for a sample SD; not {n}.")
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise TypeError(f"`total` must be an int; not {type(total).__name__}.")
+    return _sumsq_candidates(total, n, _grid(granularity), _var_interval(sd, decimals_sd))
+
 
 def _min_sumsq(m: int, total: int, lo: int, hi: int):
     """Least sum of squares of ``m`` integers in [lo, hi] with sum ``total`` (None if impossible)."""
@@ -272,18 +366,13 @@ def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds
     n = _n(n)
     g = _grid(granularity)
     mean_dec, mean_places = _printed(mean, decimals_mean, "mean")
-    sd_dec, sd_places = _printed(sd, decimals_sd, "sd")
-    if sd_dec < 0:
-        raise ValueError(f"`sd` must be >= 0; not {sd!r}.")
     mean_iv = _interval(mean_dec, mean_places)
-    sd_lo, sd_hi, sd_lo_closed, sd_hi_closed = _interval(sd_dec, sd_places)
-    # Variance interval: the SD interval squared (SD >= 0).
-    var_iv = (max(sd_lo, 0) ** 2, sd_hi ** 2, sd_lo_closed or sd_lo <= 0, sd_hi_closed)
+    var_iv = _var_interval(sd, decimals_sd)
     b_lo, b_hi = _bounds(bounds)
     if n == 1:   # the sample SD of one value is undefined
         return None
     totals = _grim_totals(mean_iv, n, g)
-    var_hi = sd_hi ** 2
+    var_hi = var_iv[1]
     for k_total in totals:
         mean_k = Fraction(k_total, n)
         # Grid units k_i; SS in units = Q - K^2/n; variance = g^2 * SS / (n - 1).
@@ -297,15 +386,7 @@ def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds
             hi = min(hi, math.floor(b_hi / g))
         if lo > hi:
             continue
-        base = Fraction(k_total * k_total, n)
-        q_lo = math.floor(base + var_iv[0] * (n - 1) / g ** 2)
-        q_hi = math.ceil(base + var_iv[1] * (n - 1) / g ** 2)
-        for q in range(q_lo, q_hi + 1):
-            if (q - k_total) % 2:
-                continue
-            var = g ** 2 * (q - base) / (n - 1)
-            if var < 0 or not _inside(var, var_iv):
-                continue
+        for q in _sumsq_candidates(k_total, n, g, var_iv):
             found = _multiset(n, k_total, q, lo, hi)
             if found is not None:
                 return tuple(Fraction(k) * g for k in found)

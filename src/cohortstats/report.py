@@ -150,7 +150,8 @@ def _consistency(published_path, results) -> list:
     doc = yaml.safe_load(Path(published_path).read_text(encoding="utf-8"))
     n = int(results["cohort"]["n"])
     try:
-        findings = forensics.consistency(doc["claims"], n)
+        grids = (doc.get("design") or {}).get("measurement_grids") or {}
+        findings = forensics.consistency(doc["claims"], n, grids)
     except Exception as exc:  # a finding that cannot be computed is reported, not fatal
         return [{"outcome": "", "check": "error", "passed": False,
                  "text": f"Consistency checks could not be computed: {exc}"}]
