@@ -40,10 +40,10 @@ help: ## list the targets (this text)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
 report: $(REPORTS)/results.html ## regenerate the Results: reports/results.html, results.json, figures/ (COHORT=path for another cohort)
-	@$(PY) -m cohortstats.report summary $(REPORTS)/results.json
+	@$(PY) -m cohortstats.verdict summary $(REPORTS)/results.json
 
 verify: $(REPORTS)/results.html ## build, then fail (exit 1) if any published number is not reproduced
-	@$(PY) -m cohortstats.report verify $(REPORTS)/results.json
+	@$(PY) -m cohortstats.verdict verify $(REPORTS)/results.json
 
 test: $(ENV_STAMP) ## run the test suite (unit tests, whole pipeline, browser test)
 	@$(PY) -m pytest -q -p no:cacheprovider
@@ -93,7 +93,7 @@ $(BUILD)/notebooks/03-sensitivity.ipynb: notebooks/03-sensitivity.ipynb $(BUILD)
 	@$(RUN_NB) $(OUTCOME_PARAMS)
 
 $(REPORTS)/results.html: $(EXECUTED) data/published.yml $(SRC)
-	@$(PY) -m cohortstats.report build --build $(BUILD) --published data/published.yml \
+	@$(PY) -m cohortstats.report --build $(BUILD) --published data/published.yml \
 	    --reports $(REPORTS) --figures $(FIGURES)
 
 $(REPORTS)/results.json: $(REPORTS)/results.html

@@ -53,3 +53,48 @@ def test_thin(path):
             assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) for n in ast.walk(tree))
             assert len("".join(cell["source"]).splitlines()) <= 8
     assert sum(c["cell_type"] == "markdown" for c in nb["cells"]) >= 3
+
+
+def test_papermill_help_notebook_lists_the_parameters():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook",
+                          str(ROOT / "notebooks" / "02-outcomes.ipynb")],
+                         capture_output=True, text=True, timeout=120).stdout
+    for name in ("cohort", "output_dir", "outcomes", "method", "conf_level"):
+        assert name in out
+    assert "one row per patient" in out  # the comment beside the default
+
+
+def test_runs_top_to_bottom_as_in_jupyterlab(tmp_path):
+    """No papermill, no environment variables: working directory notebooks/, defaults only.
+
+    The defaults write to ../build; run copies of the notebooks from a scratch
+    notebooks/ folder beside a link to data/ so the repository's build/ is not touched.
+    """
+    import os
+    import shutil
+
+    from nbclient import NotebookClient
+
+    work = tmp_path / "bundle"
+    (work / "notebooks").mkdir(parents=True)
+    os.symlink(ROOT / "data", work / "data")
+    env_backup = dict(os.environ)
+    try:
+        for var in ("MPLBACKEND", "PYTHONHASHSEED", "JUPYTER_PATH"):
+            os.environ.pop(var, None)
+        for path in NOTEBOOKS:
+            shutil.copy(path, work / "notebooks" / path.name)
+            nb = nbformat.read(work / "notebooks" / path.name, as_version=4)
+            NotebookClient(nb, timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": str(work / "notebooks")}}).execute()
+            errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "error"]
+            assert not errors, (path.name, errors)
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    assert (work / "build" / "fragments" / "outcomes.json").is_file()
+    assert (work / "build" / "figures" / "prednisone_mg.svg").is_file()

@@ -199,3 +199,71 @@ def check_claims(claims: list[PublishedClaim], results: dict) -> list[ClaimCheck
                               unit=c.unit, computed=value, interval=interval(c.text, c.kind),
                               reproduced=reproduces(value, c.text, c.kind)))
     return out
+
+
+@dataclass(frozen=True)
+class PCrossCheck:
+    """A reported P recomputed from its statistic and n (statcheck-style).
+
+    Attributes
+    ----------
+    outcome : str
+    w : float
+        W = min(T+, T−), from the reported T+ and n.
+    n_nonzero : int
+    p_reported : float
+        The P the analysis reported.
+    p_table : float or None
+        Exact two-sided P of the no-ties signed-rank table for (n, W); None when W
+        is not a whole number (tied midranks) or n > 60 (table not used).
+    agrees : bool or None
+        Whether the two agree to 1e-9; None when there is no table value.
+    note : str
+    """
+
+    outcome: str
+    w: float
+    n_nonzero: int
+    p_reported: float
+    p_table: float | None
+    agrees: bool | None
+    note: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def crosscheck_p(outcome: str, statistic: float, n_nonzero: int, p_reported: float) -> PCrossCheck:
+    """Recompute a two-sided signed-rank P from T+ and n with the no-ties table.
+
+    With tied |d| the exact conditional P differs from the no-ties table by
+    design; that is said in the note, not flagged as an error.
+
+    Parameters
+    ----------
+    outcome : str
+    statistic : float
+        T+ as reported.
+    n_nonzero : int
+    p_reported : float
+
+    Returns
+    -------
+    PCrossCheck
+    """
+    from .forensics import signed_rank_pvalue
+
+    total = n_nonzero * (n_nonzero + 1) / 2
+    w = min(statistic, total - statistic)
+    if n_nonzero > 60:
+        return PCrossCheck(outcome, w, n_nonzero, p_reported, None, None,
+                           "n above 60: the exact table is not used for a cross-check")
+    if w != int(w):
+        return PCrossCheck(outcome, w, n_nonzero, p_reported, None, None,
+                           "W is not a whole number (tied differences get midranks): no table value")
+    p = float(signed_rank_pvalue(int(n_nonzero), int(w)))
+    agrees = abs(p - p_reported) <= 1e-9
+    note = ("the reported P is the exact no-ties P for this n and W" if agrees else
+            "differs from the no-ties table: tied differences (exact conditional) or the normal "
+            "approximation was used")
+    return PCrossCheck(outcome, w, n_nonzero, p_reported, p, agrees, note)

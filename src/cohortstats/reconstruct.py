@@ -473,7 +473,7 @@ def _summary(frame, published, out) -> str:
             f"  {spec.name}: {o['tries']} tries, {o['steps']} SPRITE steps; "
             f"{o['n_nonzero']} fell, {o['unchanged']} unchanged, none rose; mean "
             f"{t['baseline_mean']} -> {t['followup_mean']}, SD {t['baseline_sd']} -> "
-            f"{t['followup_sd']}, exact P = {t['p']} (grid {spec.grid})")
+            f"{t['followup_sd']}, exact P = {t['p']} (grid {_cell(float(spec.grid))})")
     problems = check(frame, published)
     lines.append("  constraints: all met" if not problems else
                  "  constraints VIOLATED: " + "; ".join(problems))
