@@ -80,7 +80,7 @@ $(BUILD)/params.txt: FORCE
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 $(BUILD)/cohort.ok: $(wildcard $(COHORT)) $(BUILD)/params.txt src/cohortstats/io.py $(ENV_STAMP)
-	@$(PY) -m cohortstats.io "$(COHORT)" --outcomes "$(OUTCOMES)"
+	@$(PY) -m cohortstats.io "$(COHORT)" --outcomes "$(OUTCOMES)" --cache $(BUILD)/cache
 	@touch $@
 
 $(BUILD)/notebooks/01-cohort.ipynb: notebooks/01-cohort.ipynb $(BUILD)/cohort.ok $(SRC)

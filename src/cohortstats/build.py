@@ -28,7 +28,8 @@ def _kernel_dir(build_dir: Path) -> Path:
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                      "--IPKernelApp.log_level=ERROR"],
             "display_name": "Python (cohortstats build)", "language": "python",
-            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}}
+            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0",
+                    "COHORTSTATS_CACHE": str((build_dir / "cache").resolve())}}
     path = spec_dir / "kernel.json"
     text = json.dumps(spec, indent=1)
     if not path.is_file() or path.read_text() != text:

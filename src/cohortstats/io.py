@@ -11,7 +11,9 @@ The file is only ever read, never written.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
+import os
 import io as _io
 import re
 from dataclasses import dataclass, field
@@ -211,7 +213,62 @@ def _numeric_columns(outcomes) -> list[str]:
     return cols
 
 
-def load_cohort(path, outcomes=None) -> Cohort:
+_PADS = (" ,", ", ", " \n", " \r", "\n ", "\t,", ",\t", "\t\n", "\t\r", "\n\t")
+
+
+def _padded(text: str) -> bool:
+    """Whether any cell may have leading or trailing blanks (cheap substring tests)."""
+    return any(p in text for p in _PADS) or text[:1] in (" ", "\t") or text.rstrip("\r\n")[-1:] in (" ", "\t")
+
+
+def _structure(path, text: str):
+    """Header and number of rows; fail on a ragged row, a blank line or bad quoting."""
+    if '"' not in text:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(data == 10)
+        if data.size and data[-1] != 10:
+            ends = np.append(ends, data.size)
+        commas = np.flatnonzero(data == 44)
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
+        lengths = ends - starts - (data[np.maximum(ends - 1, 0)] == 13)
+        header = text[: ends[0]].rstrip("\r").split(",") if ends.size else [text]
+        width = len(header)
+        blank = lengths[1:] <= 0
+        bad = per_line[1:] != width - 1
+        if blank.any():
+            line = int(np.flatnonzero(blank)[0]) + 2
+            _fail(path, "blank line; remove it", row=line)
+        if bad.any():
+            line = int(np.flatnonzero(bad)[0]) + 2
+            record = text[starts[line - 1]: ends[line - 1]].rstrip("\r").split(",")
+            _fail(path, f"has {len(record)} fields where the header has {width}",
+                  row=line, patient=record[0])
+        return header, int(ends.size - 1)
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    n_rows = 0
+    try:
+        header = next(reader)
+        width = len(header)
+        for record in reader:
+            n_rows += 1
+            if not record or (len(record) == 1 and record[0] == ""):
+                _fail(path, "blank line; remove it", row=reader.line_num)
+            if len(record) != width:
+                _fail(path, f"has {len(record)} fields where the header has {width}",
+                      row=reader.line_num, patient=record[0] if record else None)
+    except csv.Error as exc:
+        _fail(path, f"is not valid CSV ({exc})", row=reader.line_num)
+    return header, n_rows
+
+
+def _cache_file(cache_dir, sha: str, outcomes) -> Path:
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    spec = hashlib.sha256(repr(outcomes).encode()).hexdigest()[:12]
+    return Path(cache_dir) / f"cohort-{sha[:24]}-{spec}-{code}.pkl"
+
+
+def load_cohort(path, outcomes=None, cache_dir=None) -> Cohort:
     """Read and validate a cohort CSV.
 
     Parameters
@@ -220,6 +277,11 @@ def load_cohort(path, outcomes=None) -> Cohort:
         The CSV file. UTF-8, with or without a byte-order mark; LF or CRLF line ends.
     outcomes : see :func:`parse_outcomes`
         The measured pairs; their columns must be present and numeric.
+    cache_dir : str or Path, optional
+        Keep the validated cohort here, keyed by the file's SHA-256, the outcomes
+        and this module's code, so the notebooks of one build parse a large file
+        once. Default: the ``COHORTSTATS_CACHE`` environment variable (set by the
+        build for its kernels), else no cache.
 
     Returns
     -------
@@ -244,6 +306,15 @@ def load_cohort(path, outcomes=None) -> Cohort:
     except OSError as exc:
         _fail(path, f"cannot be read ({exc.strerror})")
     sha = hashlib.sha256(raw).hexdigest()
+    cache_dir = cache_dir or os.environ.get("COHORTSTATS_CACHE")
+    if cache_dir:
+        cached = _cache_file(cache_dir, sha, outcomes)
+        if cached.is_file():
+            import pickle
+
+            with open(cached, "rb") as fh:
+                cohort = pickle.load(fh)
+            return dataclasses.replace(cohort, path=str(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -254,21 +325,9 @@ def load_cohort(path, outcomes=None) -> Cohort:
     if not text.strip():
         _fail(path, "is empty; expected a header row and one row per patient")
 
-    # Structure: one pass with the csv module finds ragged rows and bad quoting.
-    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-        width = len(header)
-        n_rows = 0
-        for record in reader:
-            n_rows += 1
-            if not record or (len(record) == 1 and record[0] == ""):
-                _fail(path, "blank line; remove it", row=reader.line_num)
-            if len(record) != width:
-                _fail(path, f"has {len(record)} fields where the header has {width}",
-                      row=reader.line_num, patient=record[0] if record else None)
-    except csv.Error as exc:
-        _fail(path, f"is not valid CSV ({exc})", row=reader.line_num)
+    # Structure: ragged rows and bad quoting. Without quotes a field count is a
+    # comma count, done in bulk; with quotes, the csv module reads every row.
+    header, n_rows = _structure(path, text)
     header = [h.strip() for h in header]
     for i, col in enumerate(header):
         if col == "":
@@ -293,8 +352,9 @@ def load_cohort(path, outcomes=None) -> Cohort:
     frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
                         na_filter=False, skipinitialspace=False)
     frame.columns = header
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
+    if _padded(text):  # strip cells only when some cell is padded (spreadsheets)
+        for col in frame.columns:
+            frame[col] = frame[col].str.strip()
     rows = np.arange(2, len(frame) + 2)
 
     ids = frame["patient_id"]
@@ -309,13 +369,14 @@ def load_cohort(path, outcomes=None) -> Cohort:
         _fail(path, f"duplicate patient_id {ids.iloc[i]!r} (first at row {rows[first]})",
               row=rows[i], column="patient_id", patient=ids.iloc[i])
 
-    sex = frame["sex"].str.upper()
-    bad = ~sex.isin(list(SEX_CODES)).to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        _fail(path, f"unknown sex code {frame['sex'].iloc[i]!r}; expected F or M",
-              row=rows[i], column="sex", patient=ids.iloc[i])
-    frame["sex"] = sex
+    codes = {v: v.upper() for v in pd.unique(frame["sex"])}
+    for raw_code, code in codes.items():
+        if code not in SEX_CODES:
+            i = int(np.flatnonzero((frame["sex"] == raw_code).to_numpy())[0])
+            _fail(path, f"unknown sex code {raw_code!r}; expected F or M",
+                  row=rows[i], column="sex", patient=ids.iloc[i])
+    if any(k != v for k, v in codes.items()):
+        frame["sex"] = frame["sex"].map(codes)
 
     numeric = [c for c in _numeric_columns(outcomes)]
     if "age_years" in frame.columns:
@@ -338,12 +399,13 @@ def load_cohort(path, outcomes=None) -> Cohort:
     for col, vocab in (("indications", INDICATIONS), ("response_6mo", RESPONSES)):
         if col not in frame.columns:
             continue
-        for i, cell in enumerate(frame[col].to_numpy()):
+        for cell in pd.unique(frame[col]):  # each distinct cell once
             if cell == "":
                 continue
             codes = [c.strip() for c in cell.split(";")] if col == "indications" else [cell]
             for code in codes:
                 if code not in vocab:
+                    i = int(np.flatnonzero((frame[col] == cell).to_numpy())[0])
                     _fail(path, f"unknown code {code!r}; expected one of {', '.join(vocab)}",
                           row=rows[i], column=col, patient=ids.iloc[i])
 
@@ -354,8 +416,17 @@ def load_cohort(path, outcomes=None) -> Cohort:
             DEFAULT_COHORT.is_file() and DEFAULT_COHORT.read_bytes() == raw)
     except OSError:
         pass
-    return Cohort(frame=frame, path=str(path), sha256=sha, reconstructed=bool(reconstructed),
-                  outcomes=outcomes)
+    cohort = Cohort(frame=frame, path=str(path), sha256=sha, reconstructed=bool(reconstructed),
+                    outcomes=outcomes)
+    if cache_dir:
+        import pickle
+
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(cohort, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cached)
+    return cohort
 
 
 def main(argv=None) -> int:
@@ -366,9 +437,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cohortstats.io", description=main.__doc__)
     parser.add_argument("cohort")
     parser.add_argument("--outcomes", default=None)
+    parser.add_argument("--cache", default=None, help="keep the validated cohort in this folder")
     args = parser.parse_args(argv)
+    # Through the package, not __main__, so a cached Cohort unpickles anywhere.
+    from cohortstats.io import CohortError, load_cohort
+
     try:
-        cohort = load_cohort(args.cohort, outcomes=args.outcomes or None)
+        cohort = load_cohort(args.cohort, outcomes=args.outcomes or None, cache_dir=args.cache)
     except CohortError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

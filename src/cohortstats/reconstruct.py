@@ -54,6 +54,7 @@ import io
 import math
 import random
 import sys
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -230,11 +231,20 @@ def _sprite_pairs(rng, n, z, spec, published):
     return None, STEP_BUDGET
 
 
-def _p_matches(before, after, p_text) -> bool:
-    from .paired import paired_signed_rank  # the bundle's exact conditional engine
+def _exact_p(before, after) -> float:
+    """Exact conditional (ties-aware) two-sided p from the bundle's engine."""
+    from .paired import paired_signed_rank  # imported late: this module loads without it
 
-    res = paired_signed_rank(before, after, zero_method="wilcox", method="exact")
-    return rounds_to(Fraction(res.pvalue).limit_denominator(10 ** 9), p_text)
+    with warnings.catch_warnings():
+        # Only the p is used here; the engine's confidence interval may warn that
+        # its level cannot be met exactly with 10 pairs.
+        warnings.filterwarnings("ignore", message=".*conf_level", category=RuntimeWarning)
+        res = paired_signed_rank(before, after, zero_method="wilcox", method="exact")
+    return float(res.pvalue)
+
+
+def _p_matches(before, after, p_text) -> bool:
+    return rounds_to(Fraction(_exact_p(before, after)).limit_denominator(10 ** 9), p_text)
 
 
 def _values(units, grid):
@@ -337,10 +347,6 @@ def reconstruct(published: dict, seed: int = 0) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- check
 
-def _exact(x) -> Fraction:
-    return Fraction(x) if not isinstance(x, str) else Fraction(x)
-
-
 def check(df: pd.DataFrame, published: dict) -> list[str]:
     """Every constraint the cohort violates, in words (empty: all met).
 
@@ -424,14 +430,11 @@ def _check_outcome(df, published, spec) -> list[str]:
         bad.append(f"{spec.name}: a rise larger than {spec.max_rise}")
     if sum(d < 0 for d in change) * 2 <= n:
         bad.append(f"{spec.name}: fewer than half the patients decreased")
-    from .paired import paired_signed_rank
-
-    res = paired_signed_rank([float(x) for x in values["baseline"]],
-                             [float(x) for x in values["followup"]],
-                             zero_method="wilcox", method="exact")
+    before = [float(x) for x in values["baseline"]]
+    after = [float(x) for x in values["followup"]]
     text = _text(published, f"{spec.name}_p")
-    if not rounds_to(Fraction(res.pvalue).limit_denominator(10 ** 9), text):
-        bad.append(f"{spec.name}: exact p {res.pvalue:.6g} does not print as {text}")
+    if not _p_matches(before, after, text):
+        bad.append(f"{spec.name}: exact p {_exact_p(before, after):.6g} does not print as {text}")
     return bad
 
 

@@ -299,18 +299,35 @@ table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-siz
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody th { background: none; font-weight: normal; }
+.table-wrap { overflow-x: auto; margin: .6rem 0 1.2rem; }
+.table-wrap > table { margin: 0; }
+.table-wrap:focus-visible { outline: 2px solid #1a55a8; outline-offset: 2px; }
 .verdict-ok { color: var(--ok); font-weight: 600; } .verdict-bad { color: var(--bad); font-weight: 600; }
+.verdict-ok, .verdict-bad { white-space: nowrap; }
 .results p { margin: .4rem 0; }
 figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .92rem; }
-.figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
+.figs { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1rem; }
 .summary { font-size: 1.1rem; font-weight: 600; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 36rem) {
+  body { padding: 1rem; }
+  dl.prov { grid-template-columns: 1fr; } dl.prov dd { margin-bottom: .3rem; }
+  /* many columns: scroll sideways rather than squeeze text to a word a line */
+  .table-wrap > table:has(thead th:nth-child(5)) { min-width: 40rem; }
+  .table-wrap > table:has(thead th:nth-child(8)) { min-width: 56rem; }
+}
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+  p:has(+ .table-wrap), p:has(+ p + .table-wrap) { break-after: avoid; page-break-after: avoid; }
   table, figure, .notice, tr { break-inside: avoid; page-break-inside: avoid; }
+  table { font-size: 9pt; }
+  .table-wrap { overflow: visible; }
+  .table-wrap > table { min-width: 0; }
+  section > p, .notice, dl.prov { break-inside: avoid; page-break-inside: avoid; }
   .figs { display: block; }
   a { color: inherit; text-decoration: none; }
 }
@@ -352,8 +369,11 @@ def _table(caption, headers, rows, num_cols=()) -> str:
             cls = ' class="num"' if i in num_cols else ""
             cells.append(f"<{tag}{cls}>{content}</{tag.split()[0]}>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+    # A focusable, labelled region: a table wider than a phone scrolls sideways
+    # inside it (and can be scrolled with the keyboard) instead of the whole page.
+    return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_e(caption)}">'
+            f"<table><caption>{_e(caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _ci(ci) -> str:
