@@ -28,7 +28,7 @@ apt_install() {
         apt_updated=1
     fi
     say "apt-get install $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
 # ---- chromium ----

@@ -76,6 +76,10 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     kernels = _kernel_dir(build_dir)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(kernels.resolve())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+    # jsonschema's optional "iri" format checker imports rfc3987_syntax, which
+    # builds a large grammar at import (~1 s here); nbformat never validates IRIs,
+    # so the checker is not needed. Without the module jsonschema skips it.
+    sys.modules.setdefault("rfc3987_syntax", None)
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -218,6 +219,7 @@ def _tie_group_sizes(values):
 # --------------------------------------------------------------------------
 # exact null distribution
 # --------------------------------------------------------------------------
+_THREAD_WORK = 50_000_000  # n * sum(ranks2) above which the halves run in 2 threads
 _RESCALE_EVERY = 64      # each factor at most doubles the largest count
 _RESCALE_ABOVE = 768     # binary exponent that triggers an exact rescale
 
@@ -272,8 +274,8 @@ def _half_then_mirror(scores, upto):
     c, e = _subset_sum_counts(scores, half)
     full = np.empty(upto + 1)
     full[:half + 1] = c
-    s = np.arange(half + 1, upto + 1)
-    full[half + 1:] = c[total - s]
+    # full[s] = c[total - s] for s = half+1..upto
+    full[half + 1:] = c[total - upto:total - half][::-1]
     return full, e
 
 
@@ -342,16 +344,29 @@ def _prob_le(ranks2, L):
     if L >= total:
         return 1.0
     A, B = a[0::2], a[1::2]
-    cA, eA = _half_then_mirror(A, L)
-    cB, eB = _half_then_mirror(B, L)
+    if n * total >= _THREAD_WORK:
+        # the two halves are independent; numpy releases the GIL in add()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            fut = pool.submit(_half_then_mirror, B, L)
+            cA, eA = _half_then_mirror(A, L)
+            cB, eB = fut.result()
+    else:
+        cA, eA = _half_then_mirror(A, L)
+        cB, eB = _half_then_mirror(B, L)
     CB = np.cumsum(cB)
     MB = CB.size - 1                     # = min(L, total_B)
-    s = np.arange(cA.size)               # 0..min(L, total_A)
-    idx = np.minimum(L - s, MB)
-    # normalise both to max 1 (exact scaling), then dot
+    # normalise both to max <= 1 by exact powers of two, then
+    # sum_s cA[s] * CB[min(L - s, MB)], s = 0..min(L, total_A)
     kA = math.frexp(cA.max())[1]
     kB = math.frexp(CB[-1])[1]
-    acc = float(np.dot(np.ldexp(cA, -kA), np.ldexp(CB[idx], -kB)))
+    cA = cA * math.ldexp(1.0, -kA)
+    CB = CB * math.ldexp(1.0, -kB)
+    s0 = max(0, L - MB)                  # s < s0: CB index clipped at MB
+    acc = float(np.sum(cA[:s0])) * CB[-1] if s0 else 0.0
+    if s0 < cA.size:
+        hi = L - s0                      # CB[L - s] for s = s0..len(cA)-1
+        lo = L - (cA.size - 1)
+        acc += float(np.dot(cA[s0:], CB[lo:hi + 1][::-1]))
     expo = eA + eB + kA + kB - n
     return min(1.0, math.ldexp(acc, expo))
 

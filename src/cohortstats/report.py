@@ -316,7 +316,7 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
   body { padding: 1rem; }
   dl.prov { grid-template-columns: 1fr; } dl.prov dd { margin-bottom: .3rem; }
   /* many columns: scroll sideways rather than squeeze text to a word a line */
-  .table-wrap > table:has(thead th:nth-child(5)) { min-width: 40rem; }
+  .table-wrap > table:has(thead th:nth-child(4)) { min-width: 40rem; }
   .table-wrap > table:has(thead th:nth-child(8)) { min-width: 56rem; }
 }
 @media print {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, asdict
 
 import numpy as np
 
-from .paired import paired_signed_rank
+from .paired import EXACT_MAX_N, paired_signed_rank
 
 __all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS"]
 
@@ -119,6 +119,7 @@ def test_variants(before, after, *, method: str = "auto", conf_level: float = 0.
 
     b, a = _complete(before, after)
     d = b - a
+    nz = d[d != 0]
     out = []
     kw = dict(conf_level=conf_level)
 
@@ -128,16 +129,17 @@ def test_variants(before, after, *, method: str = "auto", conf_level: float = 0.
         except ValueError:
             pass
 
-    add("primary", "Wilcoxon signed-rank, exact conditional (zeros dropped)"
-        if method in ("auto", "exact") else f"Wilcoxon signed-rank ({method})",
-        primary=True, method=method)
-    add("pratt_exact", "Wilcoxon signed-rank, exact, Pratt zero handling",
-        method="exact", zero_method="pratt")
+    # The exact variants stay exact only while that is cheap (as method="auto").
+    exact = "exact" if method == "exact" or (method == "auto" and nz.size < EXACT_MAX_N) else "approx"
+    words = {"exact": "exact conditional", "approx": "normal approximation"}
+    add("primary", f"Wilcoxon signed-rank, {words.get(exact if method == 'auto' else method, method)}"
+        " (zeros dropped)", primary=True, method=method)
+    add("pratt", f"Wilcoxon signed-rank, {words[exact]}, Pratt zero handling",
+        method=exact, zero_method="pratt")
     add("approx_cc", "Normal approximation, continuity correction", method="approx", correction=True)
     add("approx", "Normal approximation, no continuity correction", method="approx", correction=False)
     # R: wilcox.test(x, y, paired = TRUE) is exact only for n < 50 without ties or
     # zeros; otherwise the normal approximation with continuity correction.
-    nz = d[d != 0]
     r_exact = nz.size < 50 and np.unique(np.abs(nz)).size == nz.size and nz.size == d.size
     add("r_default", "R wilcox.test default (" + ("exact" if r_exact else "normal approx., corrected") + ")",
         method="exact" if r_exact else "approx", correction=True)
