@@ -93,6 +93,11 @@ def test_html_reads_like_the_results_section(shipped):
         "13 of 13 published numbers reproduced",
     ]:
         assert sentence in page, sentence
+    # the abstract's order: girls, indications, response, prednisone, ESR, tolerability
+    said = [page.index(s) for s in ("Nine subjects", "Indications for", "Within 6 months",
+                                     "Prednisone dose decreased", "Sedimentation rate decreased",
+                                     "well tolerated")]
+    assert said == sorted(said)
     order = [page.index(h) for h in ("Reconstructed data", 'id="h-results"', 'id="h-table1"', 'id="h-figures"',
                                      'id="h-claims"', 'id="h-consistency"', 'id="h-sensitivity"', 'id="h-methods"')]
     assert order == sorted(order)

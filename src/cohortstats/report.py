@@ -27,11 +27,11 @@ _WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 
 
 def write_json(obj, path) -> Path:
-    """Write ``obj`` as canonical JSON (sorted keys, LF, UTF-8), atomically."""
+    """Write ``obj`` as JSON (keys in insertion order, which is deterministic; LF, UTF-8), atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False,
+    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False,
                               default=_json_default) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
@@ -580,7 +580,7 @@ def build_report(build_dir, published_path, reports_dir, figures_out) -> dict:
     build_dir, reports_dir, figures_out = Path(build_dir), Path(reports_dir), Path(figures_out)
     results = build_results(build_dir, published_path)
     page = render_html(results, build_dir / "figures")
-    payload = json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    payload = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     # Stage everything, then rename into place.
     for nb in sorted((build_dir / "notebooks").glob("*.ipynb")):
         _atomic_copy(nb, reports_dir / "notebooks" / nb.name)

@@ -1,0 +1,349 @@
+"""Tests for cohortstats.paired (exact Wilcoxon matched-pairs signed-rank test).
+
+The R agreement tests read tests/reference/signed_rank_reference.json, written
+by tests/reference/signed_rank_reference.R (R 4.2, coin, exactRankTests); R is
+not needed to run them.  Tolerances: "rel" checks need |ours - R| <= 1e-9 |R|;
+"abs" checks (coin's asymptotic p-value only, which coin computes to absolute
+accuracy: it prints 0 for a p-value of ~1e-17) need |ours - R| <= 1e-9.
+"""
+from __future__ import annotations
+
+import dataclasses
+import doctest
+import itertools
+import json
+import math
+import warnings
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cohortstats import paired
+from cohortstats.paired import (EXACT_MAX_N, SignedRankResult, _doubled_midranks,
+                                _prob_le, paired_signed_rank, signed_rank_null)
+
+REF = json.loads((Path(__file__).parent / "reference" / "signed_rank_reference.json").read_text())
+CASES = REF["cases"]
+
+
+def _num(v):
+    return float(v) if isinstance(v, str) else float(v)  # "NaN", "Inf", "-Inf" or a number
+
+
+def _field(res, field):
+    if field.startswith("conf_int["):
+        return res.conf_int[int(field[len("conf_int[")])]
+    return getattr(res, field)
+
+
+# --------------------------------------------------------------------------- R agreement
+@pytest.mark.parametrize(
+    "check", REF["checks"],
+    ids=[f"{c['case']}-{c['field']}-{i}" for i, c in enumerate(REF["checks"])])
+def test_agrees_with_r(check):
+    case = CASES[check["case"]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # R warns where we warn
+        res = paired_signed_rank(case["before"], case["after"], **check["kwargs"])
+    got, want = _field(res, check["field"]), _num(check["value"])
+    msg = f"{check['call']}  (R: {want!r}, ours: {got!r})"
+    if math.isnan(want):
+        assert math.isnan(got), msg
+    elif math.isinf(want):
+        assert got == want, msg
+    elif check["tol"] == "abs":
+        assert abs(got - want) <= 1e-9, msg
+    else:
+        assert abs(got - want) <= 1e-9 * abs(want), msg
+
+
+def test_reference_covers_the_brief():
+    """The committed reference set has every kind of case asked for."""
+    have = {(c["case"], c["field"], c["kwargs"].get("method"), c["kwargs"].get("zero_method", "wilcox"),
+             c["kwargs"].get("alternative", "two-sided"), c["kwargs"].get("correction", True))
+            for c in REF["checks"]}
+    for name in ("no_ties", "tied_abs", "zeros", "n1", "n2", "n3", "all_positive", "all_negative_ties",
+                 "n60_ties", "prednisone", "esr", "pratt_half"):
+        assert any(h[0] == name and h[2] == "exact" and h[1] == "pvalue" for h in have), name
+    for alt in ("greater", "less"):
+        assert any(h[4] == alt and h[2] == "exact" and h[3] == "pratt" for h in have)
+    assert any(h[5] is False and h[2] == "approx" and h[1] == "pvalue" for h in have)
+    assert any(h[1] == "estimate" and h[2] == "exact" and h[0] == "no_ties" for h in have)
+    assert any(h[1] == "conf_int[0]" and h[2] == "approx" and h[0] == "prednisone" for h in have)
+    assert len(REF["checks"]) > 600
+
+
+# --------------------------------------------------------------------------- hand-worked
+def test_hand_worked_n3():
+    # d = before - after = (2, -1, 3); |d| = (2, 1, 3) -> ranks (2, 1, 3); T+ = 2 + 3 = 5, T- = 1.
+    # Under H0 each of the 2^3 = 8 sign patterns of ranks {1, 2, 3} is equally likely:
+    #   positive ranks  {}  {1} {2} {3} {1,2} {1,3} {2,3} {1,2,3}
+    #   T+               0   1   2   3    3     4     5      6
+    # P(T+ >= 5) = #{5, 6} / 8 = 2/8 = 0.25          ("greater")
+    # P(T+ <= 5) = 7/8 = 0.875                        ("less")
+    # two-sided = min(1, 2 * min(0.25, 0.875)) = 0.5
+    # rank-biserial r = (T+ - T-) / (T+ + T-) = (5 - 1) / 6 = 2/3
+    b, a = [12, 9, 13], [10, 10, 10]
+    r = paired_signed_rank(b, a, method="exact", alternative="greater")
+    assert r.statistic == 5 and r.pvalue == 0.25
+    assert paired_signed_rank(b, a, method="exact", alternative="less").pvalue == 0.875
+    r2 = paired_signed_rank(b, a, method="exact")
+    assert r2.pvalue == 0.5 and r2.effect_size == pytest.approx(2 / 3, abs=1e-15)
+    assert (r2.n_pairs, r2.n_nonzero, r2.n_zero, r2.n_ties, r2.z) == (3, 3, 0, 0, None)
+
+
+def test_hand_worked_ties_half_ranks():
+    # d = (1, -1, 2): |d| = (1, 1, 2) -> midranks (1.5, 1.5, 3); doubled (3, 3, 6).
+    # 2T+ over the 8 sign patterns = subset sums of {3, 3, 6}: 0, 3, 3, 6, 6, 9, 9, 12.
+    # Observed 2T+ = 3 + 6 = 9 (T+ = 4.5).  P(2T+ >= 9) = 3/8; two-sided = 6/8 = 0.75.
+    r = paired_signed_rank([1, -1, 2], [0, 0, 0], method="exact", alternative="greater")
+    assert r.statistic == 4.5 and r.pvalue == 0.375 and r.n_ties == 1
+    assert paired_signed_rank([1, -1, 2], [0, 0, 0], method="exact").pvalue == 0.75
+    pmf = signed_rank_null([3, 3, 6]) * 8
+    assert pmf.tolist() == [1, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 1]
+
+
+def test_pratt_vs_wilcox_by_hand():
+    # d = (0, 1, -2, 3): Pratt ranks |d| with the zero: (1, 2, 3, 4), drops rank 1 ->
+    # nonzero ranks (2, 3, 4), T+ = 2 + 4 = 6 of 9.  Wilcox drops the zero first: ranks
+    # (1, 2, 3), T+ = 1 + 3 = 4 of 6.
+    b, a = [0, 1, -2, 3], [0, 0, 0, 0]
+    rp = paired_signed_rank(b, a, zero_method="pratt", method="exact", alternative="greater")
+    rw = paired_signed_rank(b, a, zero_method="wilcox", method="exact", alternative="greater")
+    assert rp.statistic == 6 and rw.statistic == 4
+    # Pratt: subsets of {2,3,4} with sum >= 6: {2,4},{3,4},{2,3,4} -> 3/8
+    assert rp.pvalue == 3 / 8
+    # Wilcox: subsets of {1,2,3} with sum >= 4: {1,3},{2,3},{1,2,3} -> 3/8 (and {1,2,3}...)
+    assert rw.pvalue == 3 / 8
+    assert rp.n_zero == rw.n_zero == 1 and rp.n_nonzero == 3
+
+
+# --------------------------------------------------------------------------- null distribution
+def _brute_pmf(ranks2):
+    total = sum(ranks2)
+    counts = np.zeros(total + 1)
+    for signs in itertools.product((0, 1), repeat=len(ranks2)):
+        counts[sum(r for r, s in zip(ranks2, signs) if s)] += 1
+    return counts / 2 ** len(ranks2)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_null_matches_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 12))
+    absd = rng.integers(1, 5, n).astype(float)         # many ties
+    r2 = _doubled_midranks(absd)
+    want = _brute_pmf(r2.tolist())
+    got = signed_rank_null(r2)
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0)
+    total = int(r2.sum())
+    for L in range(-1, total + 2):
+        assert _prob_le(r2, L) == pytest.approx(want[:max(L + 1, 0)].sum(), rel=1e-13, abs=0)
+    np.testing.assert_allclose(signed_rank_null(r2, upto=total // 3), want[:total // 3 + 1], rtol=1e-14)
+
+
+def test_null_no_ties_is_psignrank():
+    # counts of the untied signed-rank statistic for n = 4 (OEIS A053632 row 4)
+    assert (signed_rank_null([2, 4, 6, 8])[::2] * 16).tolist() == [1, 1, 1, 2, 2, 2, 2, 2, 1, 1, 1]
+
+
+def test_null_rejects_bad_scores():
+    with pytest.raises(ValueError, match="positive"):
+        signed_rank_null([0, 2])
+    with pytest.raises(ValueError, match="integers"):
+        signed_rank_null([1.5, 2])
+
+
+def test_large_n_scaling_and_far_tail():
+    # n = 1000, all d > 0 except the smallest: T- = 1.  P(T+ >= observed) = P(T- <= 1) =
+    # #{ {}, {1} } / 2^1000 = 2^-999 -- far below what unscaled counts (2^1000) allow.
+    d = np.arange(1.0, 1001.0)
+    d[0] = -1
+    r = paired_signed_rank(d, np.zeros_like(d), method="exact", alternative="greater", conf_level=None)
+    assert r.pvalue == pytest.approx(2.0 ** -999, rel=1e-12)
+    # n = 1500 with ties: the pmf still sums to 1 and its tails agree with the split engine
+    rng = np.random.default_rng(1)
+    absd = np.abs(np.round(rng.normal(0, 4, 1500))) + 1
+    r2 = _doubled_midranks(absd)
+    pmf = signed_rank_null(r2)
+    assert pmf.sum() == pytest.approx(1.0, rel=1e-12)
+    cdf = np.cumsum(pmf)
+    for L in (int(r2.sum()) // 2 - 60000, int(r2.sum()) // 2 - 5000, int(r2.sum()) // 2):
+        assert _prob_le(r2, L) == pytest.approx(cdf[L], rel=1e-10)
+    assert _prob_le(r2, int(r2.sum()) // 2 - 60000) < 1e-10   # a genuinely far tail
+
+
+def test_exact_near_normal_for_large_n():
+    rng = np.random.default_rng(7)
+    d = np.round(rng.normal(0.1, 2, 400))
+    ex = paired_signed_rank(d, 0 * d, method="exact", conf_level=None)
+    ap = paired_signed_rank(d, 0 * d, method="approx", correction=True, conf_level=None)
+    assert ex.pvalue == pytest.approx(ap.pvalue, rel=0.05)
+
+
+# --------------------------------------------------------------------------- paper data
+PRED_B = [35, 7.5, 12.5, 30, 17.5, 15, 5, 35, 40, 37.5]
+PRED_A = [30, 7.5, 5, 10, 17.5, 5, 2.5, 22.5, 17.5, 5]
+
+
+def test_paper_prednisone():
+    r = paired_signed_rank(PRED_B, PRED_A)
+    # 8 non-zero decreases, no negative: two-sided exact p = 2 * 2^-8
+    assert r.method == "exact" and r.pvalue == 2 / 256
+    assert (r.n_pairs, r.n_zero, r.n_nonzero, r.n_ties, r.statistic) == (10, 2, 8, 0, 36.0)
+    assert r.effect_size == 1.0
+    assert r.ci_method == "asymptotic-uniroot"          # zeros: R's asymptotic interval
+    assert r.estimate == pytest.approx(13.64954, abs=1e-5)       # R prints 13.64954
+    assert r.conf_int == pytest.approx((5.000018, 22.500001), abs=1e-6)
+
+
+def test_paper_matches_shipped_csv():
+    import csv
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "cohort.csv")))
+    assert [float(r["prednisone_mg_baseline"]) for r in rows] == PRED_B
+    assert [float(r["prednisone_mg_6mo"]) for r in rows] == PRED_A
+    assert [float(r["esr_mm_hr_baseline"]) for r in rows] == CASES["esr"]["before"]
+    assert [float(r["esr_mm_hr_6mo"]) for r in rows] == CASES["esr"]["after"]
+
+
+# --------------------------------------------------------------------------- behaviour
+def test_nan_pairs_dropped_and_counted():
+    b = [1.0, np.nan, 3.0, 4.0, 6.0, 2.0]
+    a = [0.0, 1.0, np.nan, 1.5, 2.0, 5.0]
+    r = paired_signed_rank(b, a)
+    assert (r.n_dropped, r.n_pairs) == (2, 4)
+    ref = paired_signed_rank([1.0, 4.0, 6.0, 2.0], [0.0, 1.5, 2.0, 5.0])
+    assert dataclasses.replace(r, n_dropped=0) == ref
+    r2 = paired_signed_rank([1, None, 3, 4], [0, 1, 2, None])
+    assert (r2.n_dropped, r2.n_pairs) == (2, 2)
+
+
+def test_auto_threshold():
+    assert EXACT_MAX_N == 200
+    rng = np.random.default_rng(3)
+    d = rng.normal(0, 1, EXACT_MAX_N + 5)
+    for k, want in ((EXACT_MAX_N - 1, "exact"), (EXACT_MAX_N, "approx")):
+        dd = np.r_[d[:k], np.zeros(5)]                   # zeros do not count
+        r = paired_signed_rank(dd, np.zeros_like(dd), conf_level=None)
+        assert r.method == want and r.n_nonzero == k
+        assert (r.z is None) == (want == "exact")
+
+
+def test_symmetry_swap_and_scale():
+    rng = np.random.default_rng(5)
+    b = np.round(rng.normal(10, 3, 25))
+    a = np.round(rng.normal(9, 3, 25))
+    r = paired_signed_rank(b, a, method="exact")
+    s = paired_signed_rank(a, b, method="exact")
+    assert r.pvalue == s.pvalue and r.statistic + s.statistic == (r.n_nonzero * (r.n_nonzero + 1)) / 2
+    assert r.effect_size == -s.effect_size
+    g = paired_signed_rank(b, a, method="exact", alternative="greater").pvalue
+    assert g == paired_signed_rank(a, b, method="exact", alternative="less").pvalue
+    assert paired_signed_rank(2.5 * b, 2.5 * a, method="exact").pvalue == r.pvalue
+
+
+def test_tie_count_definition():
+    # |d| nonzero = 1,1,2,2,2,3 -> two tied groups; zeros are not counted
+    r = paired_signed_rank([1, -1, 2, 2, -2, 3, 0, 0], [0] * 8)
+    assert (r.n_ties, r.n_zero, r.n_nonzero) == (2, 2, 6)
+
+
+def test_result_is_frozen_and_complete():
+    r = paired_signed_rank([3, 1, 4, 1, 5], [2, 7, 1, 8, 2])
+    assert isinstance(r, SignedRankResult)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.pvalue = 0.5
+    for f in ("statistic", "pvalue", "n_pairs", "n_dropped", "n_nonzero", "n_zero", "n_ties", "method",
+              "zero_method", "alternative", "estimate", "conf_int", "conf_level", "effect_size", "z"):
+        assert hasattr(r, f)
+
+
+def test_conf_level_none_skips_interval():
+    r = paired_signed_rank(PRED_B, PRED_A, conf_level=None)
+    assert r.estimate is None and r.conf_int is None and r.conf_level is None
+    assert r.pvalue == 2 / 256
+
+
+def test_unachievable_level_warns():
+    with pytest.warns(RuntimeWarning, match="not achievable"):
+        r = paired_signed_rank([12, 9, 13], [10, 10, 10], method="exact", conf_level=0.99)
+    assert r.conf_level == 0.75          # R: 1 - signif(2 * psignrank(0, 3), 2)
+
+
+def test_exact_ci_is_walsh_quantile():
+    # no ties, no zeros: estimate = median of the n(n+1)/2 Walsh averages
+    d = np.array([0.8, -1.3, 2.9, 4.1, 0.2, 3.3, -0.6, 1.7])
+    r = paired_signed_rank(d, np.zeros_like(d), method="exact")
+    walsh = sorted((d[i] + d[j]) / 2 for i in range(8) for j in range(i, 8))
+    assert r.ci_method == "exact-walsh"
+    assert r.estimate == pytest.approx(np.median(walsh), abs=1e-15)
+    # qsignrank(0.025, 8) = 4: bounds are the 4th smallest and the 4th largest
+    assert r.conf_int == (walsh[3], walsh[-4])
+
+
+def test_docstring_examples():
+    failures, _ = doctest.testmod(paired, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert failures == 0
+
+
+def test_against_scipy_where_scipy_is_right():
+    from scipy.stats import wilcoxon
+    rng = np.random.default_rng(11)
+    d = rng.normal(0.3, 1, 30)                     # no ties, no zeros
+    ours = paired_signed_rank(d, np.zeros_like(d), method="exact", conf_level=None)
+    assert ours.pvalue == pytest.approx(wilcoxon(d, method="exact").pvalue, rel=1e-12)
+    ours = paired_signed_rank(d, np.zeros_like(d), method="approx", conf_level=None)
+    assert ours.pvalue == pytest.approx(wilcoxon(d, method="approx", correction=True).pvalue, rel=1e-12)
+
+
+def test_exact_p_is_a_dyadic_rational_for_small_n():
+    r = paired_signed_rank([5, 7, 7, 9, 3, 8, 6, 10, 4, 12], [5, 5, 7, 6, 4, 5, 6, 4, 6, 5], method="exact")
+    frac = Fraction(r.pvalue)
+    assert frac.denominator & (frac.denominator - 1) == 0   # k / 2^n
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.mark.parametrize("kw, exc, msg", [
+    ({"zero_method": "x"}, ValueError, "`zero_method` must be one of {'wilcox', 'pratt'}; not 'x'."),
+    ({"zero_method": "zsplit"}, ValueError, "`zero_method` must be one of {'wilcox', 'pratt'}; not 'zsplit'."),
+    ({"method": "permutation"}, ValueError,
+     "`method` must be one of {'auto', 'exact', 'approx'}; not 'permutation'."),
+    ({"alternative": "two.sided"}, ValueError,
+     "`alternative` must be one of {'two-sided', 'greater', 'less'}; not 'two.sided'."),
+    ({"zero_method": 1}, TypeError, "`zero_method` must be a str"),
+    ({"correction": "yes"}, TypeError, "`correction` must be a bool; not str."),
+    ({"conf_level": 1.5}, ValueError, "`conf_level` must be strictly between 0 and 1; not 1.5."),
+    ({"conf_level": 0}, ValueError, "`conf_level` must be strictly between 0 and 1; not 0.0."),
+    ({"conf_level": "0.95"}, TypeError, "`conf_level` must be a real number or None; not str."),
+])
+def test_option_errors(kw, exc, msg):
+    with pytest.raises(exc) as info:
+        paired_signed_rank([1, 2, 3], [0, 0, 0], **kw)
+    assert msg in str(info.value)
+
+
+def test_data_errors():
+    with pytest.raises(ValueError, match=r"same length; got 3 and 2"):
+        paired_signed_rank([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="all 3 complete differences .* are zero"):
+        paired_signed_rank([1, 2, 3], [1, 2, 3])
+    with pytest.raises(ValueError, match="no complete pairs"):
+        paired_signed_rank([np.nan, 1], [1, np.nan])
+    with pytest.raises(ValueError, match="empty"):
+        paired_signed_rank([], [])
+    with pytest.raises(ValueError, match="`after` must not contain infinite"):
+        paired_signed_rank([1, 2], [0, np.inf])
+    with pytest.raises(ValueError, match="`before` must be 1-D"):
+        paired_signed_rank([[1, 2]], [[0, 0]])
+    with pytest.raises(TypeError, match="`before` must contain real numbers"):
+        paired_signed_rank(["a", "b"], [1, 2])
+    with pytest.raises(TypeError, match="`after` must contain real numbers"):
+        paired_signed_rank([1, 2], [1 + 1j, 2])
+    with pytest.raises(TypeError, match="`before` must contain real numbers"):
+        paired_signed_rank([True, False], [1, 2])
+    with pytest.raises(TypeError, match="`before` must be a 1-D array"):
+        paired_signed_rank("12", [1, 2])
+    with pytest.raises(TypeError, match="`after` must contain real numbers only"):
+        paired_signed_rank([1, 2], [1, "x"])
