@@ -33,7 +33,7 @@ RUN_NB     = $(PY) -m cohortstats.build $< $@ --build-dir $(BUILD) \
                -p cohort "$(COHORT_ABS)" -p output_dir "$(abspath $(BUILD))"
 OUTCOME_PARAMS = -p outcomes "$(OUTCOMES)" -p method "$(METHOD)"
 
-.PHONY: help report verify test data lab bench clean env lock FORCE
+.PHONY: help report verify test data lab bench clean env lock hooks FORCE
 
 help: ## list the targets (this text)
 	@echo "The reproducible bundle for Wu et al., Lupus 2017 (lenalidomide in pediatric SLE)."
@@ -61,6 +61,9 @@ lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's environm
 
 bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit $$?; done
+
+hooks: $(ENV_STAMP) ## strip notebook outputs on every commit (nbstripout as this clone's git filter)
+	@$(VENV)/bin/nbstripout --install && echo "nbstripout installed for notebooks/*.ipynb"
 
 env: $(ENV_STAMP) ## create the environment (.venv/) if missing
 
