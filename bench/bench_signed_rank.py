@@ -105,7 +105,7 @@ def run_coin(cases, reps):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
-    ap.add_argument("--repeat", type=int, default=5, help="repeats for our engine (best of)")
+    ap.add_argument("--repeat", type=int, default=7, help="repeats for our engine (best of)")
     ap.add_argument("--coin-repeat", type=int, default=1, help="repeats for coin (best of)")
     ap.add_argument("--seed", type=int, default=20170601)
     args = ap.parse_args(argv)

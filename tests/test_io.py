@@ -17,6 +17,11 @@ def test_shipped_cohort_loads_and_is_marked_reconstructed():
     assert c.sha256 == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
 
 
+def test_make_data_ids_mark_a_reconstruction(write_csv):
+    assert io.load_cohort(write_csv(GOOD.replace("A1", "R01").replace("A2", "R02"))).reconstructed
+    assert not io.load_cohort(write_csv(GOOD.replace("A1", "R01"))).reconstructed
+
+
 def test_good_file(write_csv):
     c = io.load_cohort(write_csv(GOOD))
     assert c.n == 2 and not c.reconstructed

@@ -114,9 +114,11 @@ def test_noop_rebuild_does_nothing(shipped):
 
 @pytest.fixture(scope="module")
 def altered(tmp_path_factory):
-    """The shipped cohort with one patient's 6-month ESR raised by 40 mm/h."""
+    """The shipped cohort with one patient's 6-month ESR raised by 40 mm/h, ids renamed
+    (A01...) as a user's file would have them."""
     tmp = tmp_path_factory.mktemp("altered")
     df = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    df["patient_id"] = df["patient_id"].str.replace("R", "A")
     df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
     path = tmp / "altered.csv"
     df.to_csv(path, index=False)

@@ -166,9 +166,10 @@ class Cohort:
     sha256 : str
         SHA-256 of the file's bytes.
     reconstructed : bool
-        True when the file is the bundle's reconstructed cohort (every
-        ``patient_id`` starts with ``R`` and the file is byte-identical to the
-        shipped one) — not patient records.
+        True when the file is a reconstruction made by ``make data`` — every
+        ``patient_id`` is ``R`` and digits (R01, R02, ...) — or is byte-identical
+        to the shipped ``data/cohort.csv``: not patient records. Real extracts
+        must not use that id scheme (data/README.md).
     outcomes : tuple of Outcome
     """
 
@@ -410,10 +411,9 @@ def load_cohort(path, outcomes=None, cache_dir=None) -> Cohort:
                           row=rows[i], column=col, patient=ids.iloc[i])
 
     from .paths import DEFAULT_COHORT
-    reconstructed = False
+    reconstructed = bool(ids.str.fullmatch(r"R\d+").all())  # `make data` ids: R01, R02, ...
     try:
-        reconstructed = path.resolve() == DEFAULT_COHORT.resolve() or (
-            DEFAULT_COHORT.is_file() and DEFAULT_COHORT.read_bytes() == raw)
+        reconstructed = reconstructed or (DEFAULT_COHORT.is_file() and DEFAULT_COHORT.read_bytes() == raw)
     except OSError:
         pass
     cohort = Cohort(frame=frame, path=str(path), sha256=sha, reconstructed=bool(reconstructed),

@@ -768,7 +768,7 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
 
     Examples
     --------
-    >>> r = paired_signed_rank([35, 7.5, 12.5, 30], [30, 7.5, 5, 10])
+    >>> r = paired_signed_rank([35, 7.5, 12.5, 30], [30, 7.5, 5, 10], conf_level=None)
     >>> r.statistic, r.n_zero, r.method
     (6.0, 1, 'exact')
     """
