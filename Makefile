@@ -57,13 +57,13 @@ data: $(ENV_STAMP) ## rebuild data/cohort.csv from data/published.yml (SEED=n wr
 	    --out $(if $(filter 0,$(SEED)),data/cohort.csv,data/cohort-seed$(SEED).csv)
 
 lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's environment
-	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@$(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit $$?; done
 
 hooks: $(ENV_STAMP) ## strip notebook outputs on every commit (nbstripout as this clone's git filter)
-	@$(VENV)/bin/nbstripout --install && echo "nbstripout installed for notebooks/*.ipynb"
+	@$(PY) -m nbstripout --install && echo "nbstripout installed for notebooks/*.ipynb"
 
 env: $(ENV_STAMP) ## create the environment (.venv/) if missing
 

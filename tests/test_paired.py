@@ -29,7 +29,7 @@ CASES = REF["cases"]
 
 
 def _num(v):
-    return float(v) if isinstance(v, str) else float(v)  # "NaN", "Inf", "-Inf" or a number
+    return float(v)  # a number, or one of the strings "NaN", "Inf", "-Inf"
 
 
 def _field(res, field):
@@ -177,6 +177,29 @@ def test_large_n_scaling_and_far_tail():
     for L in (far, half - int(2 * sd2), half):
         assert _prob_le(r2, L) == pytest.approx(cdf[L], rel=1e-10)
     assert 1e-20 < _prob_le(r2, far) < 1e-13                     # a genuinely far tail
+
+
+@pytest.mark.parametrize("kind", ["tied", "continuous"])
+def test_tail_relative_accuracy_vs_exact_integers(kind):
+    """Against exact big-integer counts: relative error ~1e-15 even at p ~ 1e-12."""
+    rng = np.random.default_rng(4)
+    d = np.round(rng.normal(0.3, 2.5, 130)) if kind == "tied" else rng.normal(0.2, 1, 130)
+    d = d[d != 0]
+    r2 = _doubled_midranks(np.abs(d))
+    total = int(r2.sum())
+    counts = np.zeros(total + 1, dtype=object)
+    counts[:] = 0
+    counts[0] = 1
+    for a in r2.tolist():                      # exact integer shift-and-add
+        new = counts.copy()
+        new[a:] = counts[a:] + counts[:-a]
+        counts = new
+    sd2 = math.sqrt(float(np.sum(r2.astype(float) ** 2)) / 4)
+    for k in (0.5, 3, 7):
+        L = total // 2 - int(k * sd2)
+        exact = Fraction(int(sum(counts[:L + 1])), 2 ** r2.size)
+        got = _prob_le(r2, L)
+        assert abs(Fraction(got) - exact) <= Fraction(1, 10 ** 13) * exact, (k, float(exact), got)
 
 
 def test_exact_near_normal_for_large_n():

@@ -711,7 +711,11 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
     shift-and-add of the factors, truncated at the needed tail, using the
     symmetry of the distribution about ``sum(a)/2`` and a meet-in-the-middle
     split of the factors into two halves whose distributions are combined by
-    one dot product (see :func:`_prob_le`).  One-sided p-values are
+    one dot product (see :func:`_prob_le`; for large problems the two halves
+    run in two threads).  Counts are rescaled by exact powers of two, so
+    ``n`` in the thousands neither overflows nor loses relative accuracy in
+    the far tails (checked against exact integer counts in the tests); cost
+    is about ``n * sum(2 r_i) / 4`` additions, ~0.03-0.1 s for ``n = 1000``.  One-sided p-values are
     ``P(T+ <= t)`` ("less") and ``P(T+ >= t)`` ("greater"); two-sided is
     ``min(1, 2 min(P(T+ <= t), P(T+ >= t)))``, which equals coin's and
     exactRankTests' ``P(|T+ - E T+| >= |t - E T+|)`` because the null is

@@ -57,15 +57,16 @@ add_case("n60_ties", 100 + (i60 * 37) %% 23, 100 + (i60 * 37) %% 23 - ((i60 * 13
   "n = 60, integer d in -3..7 with ties and zeros")
 add_case("n60_noties", 50 + (i60 * 7919) %% 1009 / 100, 50 + (i60 * 7919) %% 1009 / 100 - ((i60 * 7919) %% 1009 / 100 - 4.005),
   "n = 60, distinct |d|, no zeros")
-## Wu et al. (Lupus 2017) cohort, data/cohort.csv
+## Paper-like data: the cohort as first shipped in data/cohort.csv (Wu et al., Lupus 2017;
+## data/cohort.csv is a reconstruction and may since have been regenerated)
 add_case("prednisone",
   c(35, 7.5, 12.5, 30, 17.5, 15, 5, 35, 40, 37.5),
   c(30, 7.5, 5, 10, 17.5, 5, 2.5, 22.5, 17.5, 5),
-  "paper: prednisone mg baseline vs 6 months (2.5 mg steps, zeros)")
+  "paper-like: prednisone mg baseline vs 6 months (2.5 mg steps, zeros)")
 add_case("esr",
   c(51, 21, 14, 5, 34, 2, 64, 2, 3, 94),
   c(36, 20, 2, 0, 28, 0, 41, 2, 0, 41),
-  "paper: ESR mm/h baseline vs 6 months (integers, one zero)")
+  "paper-like: ESR mm/h baseline vs 6 months (integers, one zero)")
 add_case("pratt_half",
   c(0, 0, 1, -1, 2, 2, -2, 3, 0.5, -0.5, 4, 4, 1, 2, 5),
   rep(0, 15),
@@ -75,7 +76,7 @@ add_case("n250_ties", 50 + (i250 * 29) %% 17, 50 + (i250 * 29) %% 17 - ((i250 * 
   "n = 250, integer d in -5..7: auto uses approx; exact from coin")
 i100 <- 1:100
 add_case("far_tail", 20 + (i100 %% 7), 20 + (i100 %% 7) - c(rep(c(1, 2, 3, 4, 5), 19), -1, -1, -2, 6, 7),
-  "n = 100, nearly all d > 0 with ties: p ~ 1e-17")
+  "n = 100, nearly all d > 0 with ties: exact p ~ 1e-26")
 i1000 <- 1:1000
 add_case("n1000_ties", 100 + (i1000 * 7) %% 19, 100 + (i1000 * 7) %% 19 - ((i1000 * 13) %% 9 - 4) - (i1000 %% 5 == 0),
   "n = 1000, integer d in -5..4 with heavy ties and zeros")
