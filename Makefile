@@ -33,7 +33,7 @@ RUN_NB     = $(PY) -m cohortstats.build $< $@ --build-dir $(BUILD) \
                -p cohort "$(COHORT_ABS)" -p output_dir "$(abspath $(BUILD))"
 OUTCOME_PARAMS = -p outcomes "$(OUTCOMES)" -p method "$(METHOD)"
 
-.PHONY: help report verify test data lab bench clean env lock hooks FORCE
+.PHONY: help report verify test data lab bench clean env lock hooks reference FORCE
 
 help: ## list the targets (this text)
 	@echo "The reproducible bundle for Wu et al., Lupus 2017 (lenalidomide in pediatric SLE)."
@@ -60,7 +60,14 @@ lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's environm
 	@$(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit $$?; done
+	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
+	@echo "== bench/bench_signed_rank.py"; $(PY) bench/bench_signed_rank.py
+	@echo "== bench/bench_build.py"; $(PY) bench/bench_build.py
+
+reference: ## regenerate tests/reference/signed_rank_reference.json with R (coin, exactRankTests)
+	@bash tools/setup-r.sh
+	Rscript tests/reference/signed_rank_reference.R > tests/reference/signed_rank_reference.json.tmp
+	mv tests/reference/signed_rank_reference.json.tmp tests/reference/signed_rank_reference.json
 
 hooks: $(ENV_STAMP) ## strip notebook outputs on every commit (nbstripout as this clone's git filter)
 	@$(PY) -m nbstripout --install && echo "nbstripout installed for notebooks/*.ipynb"
