@@ -45,7 +45,7 @@ report: ## regenerate the Results: reports/results.html, results.json, figures/ 
 	@$(MAKE) --no-print-directory -j$(JOBS) $(REPORTS)/results.html
 	@$(PY) -m cohortstats.verdict summary $(REPORTS)/results.json
 
-verify: ## build, then fail (exit 1) if any published number is not reproduced
+verify: ## build, then fail (non-zero exit) if any published number is not reproduced
 	@$(MAKE) --no-print-directory -j$(JOBS) $(REPORTS)/results.html
 	@$(PY) -m cohortstats.verdict verify $(REPORTS)/results.json
 

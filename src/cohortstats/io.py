@@ -198,7 +198,14 @@ def _identifier(column: str) -> bool:
     return bool(words & _IDENTIFIER_WORDS) or any(p in norm for p in _IDENTIFIER_PHRASES)
 
 
+def _printable(value) -> str:
+    text = str(value)
+    return text if text.isprintable() else repr(text)
+
+
 def _fail(path, message, row=None, column=None, patient=None):
+    patient = None if patient is None else _printable(patient)
+    message = " ".join(message.split()) if not message.isprintable() else message
     where = [str(path)]
     if row is not None:
         where.append(f"row {row}" + (f" (patient {patient})" if patient not in (None, "") else ""))
@@ -225,7 +232,8 @@ def _padded(text: str) -> bool:
 def _structure(path, text: str):
     """Header and number of rows; fail on a ragged row, a blank line or bad quoting."""
     if '"' not in text:
-        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        encoded = text.encode("utf-8")
+        data = np.frombuffer(encoded, dtype=np.uint8)
         ends = np.flatnonzero(data == 10)
         if data.size and data[-1] != 10:
             ends = np.append(ends, data.size)
@@ -233,7 +241,7 @@ def _structure(path, text: str):
         starts = np.concatenate([[0], ends[:-1] + 1])
         per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
         lengths = ends - starts - (data[np.maximum(ends - 1, 0)] == 13)
-        header = text[: ends[0]].rstrip("\r").split(",") if ends.size else [text]
+        header = encoded[: ends[0]].decode("utf-8").rstrip("\r").split(",") if ends.size else [text]
         width = len(header)
         blank = lengths[1:] <= 0
         bad = per_line[1:] != width - 1
@@ -242,7 +250,7 @@ def _structure(path, text: str):
             _fail(path, "blank line; remove it", row=line)
         if bad.any():
             line = int(np.flatnonzero(bad)[0]) + 2
-            record = text[starts[line - 1]: ends[line - 1]].rstrip("\r").split(",")
+            record = encoded[starts[line - 1]: ends[line - 1]].decode("utf-8").rstrip("\r").split(",")
             _fail(path, f"has {len(record)} fields where the header has {width}",
                   row=line, patient=record[0])
         return header, int(ends.size - 1)

@@ -555,25 +555,60 @@ def _uniroot(f, lower, upper, f_lower, f_upper, tol=1e-4):
     return _r_zeroin(f, lower, upper, f_lower, f_upper, tol)
 
 
-def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
-    """R's asymptotic branch (``x``: the non-zero differences)."""
-    n = x.size
-    alpha = 1.0 - conf_level
-    mumin, mumax = float(x.min()), float(x.max())
+class _CompressedW:
+    """R's uniroot statistic ``W(mu)`` for the differences ``x``, on distinct values.
 
-    def W(d, correct):
-        xd = x - d
-        xd = xd[xd != 0]
-        nx = xd.size
-        dr2 = _doubled_midranks(np.abs(xd))
-        zd = float(np.sum(dr2[xd > 0])) / 2.0 - nx * (nx + 1) / 4
-        t = _tie_group_sizes(dr2).astype(float)
+    ``x`` is stored once as its sorted distinct values ``u`` with counts
+    ``c`` (``np.unique``).  ``W(mu)`` is the tie-corrected normal statistic
+    of the signed ranks of ``x - mu`` (zeros dropped), exactly as R's
+    ``wilcox.test`` computes it inside ``uniroot``, but each evaluation costs
+    ``O(k log k)`` in the number ``k`` of distinct differences instead of
+    re-ranking all ``n``: ``u - mu`` is non-decreasing, so the magnitudes
+    of the negative and of the positive part are two sorted runs; one stable
+    argsort merges them (linear for two runs), equal magnitudes are grouped
+    (exact float equality, as R's ``rank``), and the doubled midrank of a
+    group is ``2 * (#smaller) + t + 1`` from the cumulative counts.  All rank
+    sums are exact integers, so the value is identical to ranking the ``n``
+    values one by one.
+    """
+
+    def __init__(self, x, alternative):
+        self.u, c = np.unique(np.asarray(x, dtype=float), return_counts=True)
+        self.c = c.astype(np.int64)
+        self.alternative = alternative
+
+    def __call__(self, mu, correct):
+        u, c = self.u, self.c
+        v = u - mu                       # elementwise as R's x - d
+        i0 = int(np.searchsorted(v, 0.0, side="left"))
+        i1 = int(np.searchsorted(v, 0.0, side="right"))
+        a = np.concatenate((-v[:i0][::-1], v[i1:]))   # |v|: two sorted runs
+        cnt = np.concatenate((c[:i0][::-1], c[i1:]))
+        if a.size:
+            order = np.argsort(a, kind="stable")
+            sa = a[order]
+            sc = cnt[order]
+            new = np.empty(sa.size, dtype=bool)
+            new[0] = True
+            np.not_equal(sa[1:], sa[:-1], out=new[1:])
+            starts = np.flatnonzero(new)
+            t = np.add.reduceat(sc, starts)          # tie-group sizes
+            cum = np.cumsum(t)
+            rank2 = 2 * (cum - t) + t + 1            # doubled midranks
+            gid = np.cumsum(new) - 1
+            ispos = order >= i0
+            s2 = int(np.dot(sc[ispos], rank2[gid[ispos]]))
+            nx = int(cum[-1])
+            tt = t[t > 1].astype(float)
+            ties = float(np.sum(tt ** 3 - tt))
+        else:
+            s2, nx, ties = 0, 0, 0.0
+        zd = s2 / 2.0 - nx * (nx + 1) / 4
         with np.errstate(invalid="ignore", divide="ignore"):
-            sigma = math.sqrt(nx * (nx + 1) * (2 * nx + 1) / 24
-                              - float(np.sum(t ** 3 - t)) / 48)
+            sigma = math.sqrt(nx * (nx + 1) * (2 * nx + 1) / 24 - ties / 48)
         if correct:
             corr = {"two-sided": (0.5 if zd > 0 else -0.5 if zd < 0 else 0.0),
-                    "greater": 0.5, "less": -0.5}[alternative]
+                    "greater": 0.5, "less": -0.5}[self.alternative]
         else:
             corr = 0.0
         num = zd - corr
@@ -583,12 +618,93 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             return math.copysign(math.inf, num)
         return num / sigma
 
+    # -- refinement of a root to the exact jump of the step function --------
+    def _edge(self, pred, r, lo, hi, step):
+        """Adjacent floats ``a < b`` near ``r`` with ``pred(a)`` and not ``pred(b)``.
+
+        ``pred`` must hold at ``lo`` and fail at ``hi``.  Starts from the
+        bracket ``r -+ step`` (widened as needed), then bisects in floats.
+        """
+        a, b = max(lo, r - step), min(hi, r + step)
+        while not pred(a):
+            step *= 2
+            b, a = a, max(lo, r - step)
+        while pred(b):
+            step *= 2
+            a, b = b, min(hi, r + step)
+        while True:
+            m = a + (b - a) / 2
+            if m <= a or m >= b:
+                return a, b
+            if pred(m):
+                a = m
+            else:
+                b = m
+
+    def _snap(self, a, b):
+        """The Walsh average ``(u_i + u_j) / 2`` nearest ``[a, b]``, if within
+        rounding; else ``b``.  ``W`` is a step function whose jumps lie exactly
+        at Walsh averages, so a float bracket around a jump names one."""
+        u = self.u
+        mid = a + (b - a) / 2
+        j = np.searchsorted(u, 2 * mid - u)
+        best, dist = b, math.inf
+        for jj in (np.clip(j - 1, 0, u.size - 1), np.clip(j, 0, u.size - 1)):
+            w = (u + u[jj]) / 2
+            dd = np.abs(w - mid)
+            k = int(np.argmin(dd))
+            if dd[k] < dist:
+                best, dist = float(w[k]), float(dd[k])
+        scale = max(abs(a), abs(b), abs(float(u[0])), abs(float(u[-1])))
+        return best if dist <= (b - a) + 64 * _DBL_EPS * scale else b
+
+    def refine(self, r, zq, correct, lo, hi, step):
+        """Location of the jump of ``W - zq`` near the uniroot result ``r``.
+
+        Returns the jump point of ``{W > zq}`` (snapped to a Walsh average);
+        for ``zq == 0`` the midpoint of the jumps of ``{W > 0}`` and
+        ``{W >= 0}`` (a flat piece of ``W`` at 0 gives its midpoint).
+        """
+        gt = self._snap(*self._edge(lambda m: self(m, correct) > zq,
+                                    r, lo, hi, step))
+        if zq != 0:
+            return gt
+        ge = self._snap(*self._edge(lambda m: self(m, correct) >= zq,
+                                    r, lo, hi, step))
+        return gt + (ge - gt) / 2
+
+
+def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
+    """R's asymptotic branch (``x``: the non-zero differences).
+
+    Reproduces R iterate for iterate (see :class:`_CompressedW` for the fast
+    evaluation of R's statistic).  One deliberate departure: R's roots are
+    only located to ``tol_root`` (absolute), so when the data have heavy
+    ties at one value (large ``n`` on a dose grid), ``W`` jumps across both
+    normal quantiles at a single Walsh average and R's bounds and estimate
+    are three arbitrary points within ``~tol_root`` of it -- in any order
+    (R 4.2 itself then returns an upper bound below the lower bound).  When
+    a two-sided R-replicated interval is reversed or narrower than
+    ``tol_root`` (where R's bounds carry no information on the width), both
+    bounds and the estimate are instead located exactly as the jumps of the
+    step function ``W`` (float bisection, then snapped to the Walsh average
+    the bracket contains), and the estimate is clipped into the interval.
+    Otherwise all values are R's -- including R's estimate, which can lie
+    up to ``~tol_root`` outside a (non-narrow) interval, as in R.
+    """
+    alpha = 1.0 - conf_level
+    Wc = _CompressedW(x, alternative)
+    mumin, mumax = float(Wc.u[0]), float(Wc.u[-1])
+    W = Wc
+
     w_min = W(mumin, correct)
     w_max = W(mumax, correct) if math.isfinite(w_min) else math.nan
     if not math.isfinite(w_max):
         lo = -math.inf if alternative == "less" else math.nan
         hi = math.inf if alternative == "greater" else math.nan
         return (mumin + mumax) / 2, (lo, hi), 0.0
+
+    roots = {}                           # which bound came from which quantile
 
     def root(zq):
         return _uniroot(lambda d: W(d, correct) - zq, mumin, mumax,
@@ -607,8 +723,9 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             warnings.warn("requested conf_level not achievable",
                           RuntimeWarning, stacklevel=3)
         if alpha < 1:
-            ci = (root(float(ndtri(1 - alpha / 2))),
-                  root(float(ndtri(alpha / 2))))
+            zl, zu = float(ndtri(1 - alpha / 2)), float(ndtri(alpha / 2))
+            ci = (root(zl), root(zu))
+            roots = {0: zl, 1: zu}
         else:
             med = float(np.median(x))
             ci = (med, med)
@@ -619,8 +736,12 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             level = 1 - min(1.0, alpha)
             warnings.warn("requested conf_level not achievable",
                           RuntimeWarning, stacklevel=3)
-        lo = root(float(ndtri(1 - alpha))) if alpha < 1 else float(
-            np.median(x))
+        if alpha < 1:
+            zl = float(ndtri(1 - alpha))
+            lo = root(zl)
+            roots = {0: zl}
+        else:
+            lo = float(np.median(x))
         ci = (lo, math.inf)
     else:
         # R 4.2 uses qnorm(alpha/2) in this loop (sic); kept for agreement.
@@ -630,10 +751,31 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             level = 1 - min(1.0, alpha)
             warnings.warn("requested conf_level not achievable",
                           RuntimeWarning, stacklevel=3)
-        hi = root(float(ndtri(alpha))) if alpha < 1 else float(np.median(x))
+        if alpha < 1:
+            zu = float(ndtri(alpha))
+            hi = root(zu)
+            roots = {1: zu}
+        else:
+            hi = float(np.median(x))
         ci = (-math.inf, hi)
-    est = _uniroot(lambda d: W(d, False), mumin, mumax, W(mumin, False),
-                   W(mumax, False), tol_root)
+    w0_min, w0_max = W(mumin, False), W(mumax, False)
+    est = _uniroot(lambda d: W(d, False), mumin, mumax, w0_min, w0_max,
+                   tol_root)
+
+    lo, hi = ci
+    if len(roots) == 2 and not hi - lo >= tol_root:
+        step = tol_root
+        new = list(ci)
+        for i, zq in roots.items():
+            new[i] = Wc.refine(ci[i], zq, correct, mumin, mumax, step)
+        if math.isfinite(w0_min) and math.isfinite(w0_max) and (
+                w0_min > 0 > w0_max):
+            est = Wc.refine(est, 0.0, False, mumin, mumax, step)
+        lo, hi = new
+        if lo > hi:                      # only if W is not monotone
+            lo, hi = hi, lo
+        est = min(max(est, lo), hi)
+        ci = (lo, hi)
     return est, ci, level
 
 
