@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import RESULTS_STATEMENTS, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
@@ -31,19 +31,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
-STATEMENTS = [
-    "The cohort comprises 10 patients.",
-    "Nine subjects were girls and six were African-American.",
-    "Indications for lenalidomide treatment included alopecia, nasal and oral ulcers, extensive malar "
-    "rash, discoid lesions, bullous lesions, panniculitis, cutaneous vasculitis, and Raynaud's "
-    "phenomenon with digital ulcerations.",
-    "Within 6 months, all patients demonstrated complete or near resolution based on physician report.",
-    "Prednisone dose decreased from a mean 23.5 mg (SD± 13.3) to 12.25 mg (SD± 9.2) (P = 0.008).",
-    "Sedimentation rate decreased from a mean 29 mm/hour (SD± 31.5) to 17 mm/hour (SD± 18.1) (P = 0.004).",
-    "Lenalidomide was well tolerated",
-    "Reconstructed data — not patient records",
-    "13 of 13 published numbers reproduced",
-]
+STATEMENTS = RESULTS_STATEMENTS
 
 
 def _unavailable(reason: str):

@@ -5,6 +5,7 @@ is never touched. Expected verdicts: the shipped cohort was built to reproduce a
 13 published numbers (data/README.md); the altered cohort changes one patient's
 ESR, which must move exactly the ESR claims it touches.
 """
+import html
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SHIPPED
+from conftest import RESULTS_STATEMENTS, ROOT, SHIPPED
 
 
 def make(target, tmp, cohort=None, extra=(), check=True):
@@ -80,19 +81,8 @@ def test_outputs_exist(shipped):
 def test_html_reads_like_the_results_section(shipped):
     tmp, _, _ = shipped
     page = (tmp / "reports" / "results.html").read_text()
-    for sentence in [
-        "Nine subjects were girls and six were African-American.",
-        "Indications for lenalidomide treatment included alopecia, nasal and oral ulcers, extensive malar "
-        "rash, discoid lesions, bullous lesions, panniculitis, cutaneous vasculitis, and Raynaud&#x27;s "
-        "phenomenon with digital ulcerations.",
-        "Within 6 months, all patients demonstrated complete or near resolution based on physician report.",
-        "Prednisone dose decreased from a mean 23.5 mg (SD± 13.3) to 12.25 mg (SD± 9.2) (P = 0.008).",
-        "Sedimentation rate decreased from a mean 29 mm/hour (SD± 31.5) to 17 mm/hour (SD± 18.1) (P = 0.004).",
-        "Lenalidomide was well tolerated",
-        "Reconstructed data — not patient records",
-        "13 of 13 published numbers reproduced",
-    ]:
-        assert sentence in page, sentence
+    for sentence in RESULTS_STATEMENTS:
+        assert html.escape(sentence) in page, sentence
     # the abstract's order: girls, indications, response, prednisone, ESR, tolerability
     said = [page.index(s) for s in ("Nine subjects", "Indications for", "Within 6 months",
                                      "Prednisone dose decreased", "Sedimentation rate decreased",

@@ -575,6 +575,7 @@ class _CompressedW:
     def __init__(self, x, alternative):
         self.u, c = np.unique(np.asarray(x, dtype=float), return_counts=True)
         self.c = c.astype(np.int64)
+        self.untied = bool(c.size == 0 or c.max() == 1)
         self.alternative = alternative
 
     def __call__(self, mu, correct):
@@ -587,10 +588,17 @@ class _CompressedW:
         if a.size:
             order = np.argsort(a, kind="stable")
             sa = a[order]
-            sc = cnt[order]
             new = np.empty(sa.size, dtype=bool)
             new[0] = True
             np.not_equal(sa[1:], sa[:-1], out=new[1:])
+        if a.size and self.untied and new.all():
+            # no ties at all (continuous data): rank = 1-based position
+            pos_at = np.flatnonzero(order >= i0)
+            s2 = 2 * (int(pos_at.sum()) + pos_at.size)
+            nx = a.size
+            ties = 0.0
+        elif a.size:
+            sc = cnt[order]
             starts = np.flatnonzero(new)
             t = np.add.reduceat(sc, starts)          # tie-group sizes
             cum = np.cumsum(t)
