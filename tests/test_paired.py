@@ -389,3 +389,156 @@ def test_data_errors():
         paired_signed_rank([1, 2], [1, "x"])
     with pytest.raises(TypeError, match="`after` must contain real numbers only"):
         paired_signed_rank([1, 2], [1, object()])
+
+
+# --------------------------------------------------------------------------- large n: speed, R's
+# asymptotic interval on heavily tied data, size guards of the exact method
+def _big_cohort_pairs(n, seed=20170601):
+    """The prednisone and ESR pairs of bench/make_big_cohort.py (same draws)."""
+    rng = np.random.default_rng(seed)
+    pb = rng.integers(2, 25, n) * 2.5
+    pf = np.maximum(pb - rng.integers(-1, 12, n) * 2.5, 0)
+    eb = rng.integers(2, 130, n).astype(float)
+    ef = np.clip(eb - rng.integers(-10, 40, n), 2, None).astype(float)
+    return (pb, pf), (eb, ef)
+
+
+def _w_naive(x, mu, correct, alternative):
+    """R's uniroot statistic W(mu), ranking all n values (the pre-compression code)."""
+    xd = x - mu
+    xd = xd[xd != 0]
+    nx = xd.size
+    dr2 = _doubled_midranks(np.abs(xd))
+    zd = float(np.sum(dr2[xd > 0])) / 2.0 - nx * (nx + 1) / 4
+    t = paired._tie_group_sizes(dr2).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma = math.sqrt(nx * (nx + 1) * (2 * nx + 1) / 24 - float(np.sum(t ** 3 - t)) / 48)
+    corr = 0.0
+    if correct:
+        corr = {"two-sided": (0.5 if zd > 0 else -0.5 if zd < 0 else 0.0),
+                "greater": 0.5, "less": -0.5}[alternative]
+    num = zd - corr
+    if sigma == 0:
+        return math.nan if num == 0 else math.copysign(math.inf, num)
+    return num / sigma
+
+
+@pytest.mark.parametrize("kind", ["continuous", "grid", "decimal", "near_collisions"])
+def test_compressed_w_is_bit_identical(kind):
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 60, 250):
+        x = {"continuous": lambda: rng.normal(0.3, 1, n),
+             "grid": lambda: np.round(rng.normal(0.3, 3, n)) * 2.5,
+             "decimal": lambda: rng.integers(-5, 9, n) * 0.1,
+             "near_collisions": lambda: np.r_[rng.normal(0, 1, n), 1 + rng.normal(0, 1e-16, 5)]}[kind]()
+        x = x[x != 0]
+        if not x.size:
+            continue
+        for alt in ("two-sided", "greater", "less"):
+            W = paired._CompressedW(x, alt)
+            mus = np.r_[x[:15], (x[:8, None] + x[None, :8]).ravel() / 2,
+                        rng.uniform(x.min() - 1, x.max() + 1, 10), np.nextafter(x[:8], np.inf)]
+            for mu in mus:
+                for correct in (True, False):
+                    a, b = W(float(mu), correct), _w_naive(x, float(mu), correct, alt)
+                    assert a == b or (math.isnan(a) and math.isnan(b)), (n, alt, mu, a, b)
+
+
+def test_large_tied_cohort_agrees_with_r():
+    """n = 20,000 pairs as bench/make_big_cohort.py, against R.
+
+    R 4.2.2: wilcox.test(b, a, paired = TRUE, conf.int = TRUE, exact = FALSE) on the
+    same data (written by make_big_cohort.py 20000) gives
+      prednisone: estimate 12.499974762442758, conf.int 11.250010214987011 12.499952147755844
+      ESR:        estimate 13.000050896960207, conf.int 12.999973797725342 13.499973842785291
+    R's prednisone estimate lies 2e-5 above its upper bound (uniroot's tol = 1e-4 around the
+    jump of the statistic at 12.5): we locate the jumps exactly, [11.25, 12.5] and 12.5, which
+    is within R's tolerance of R's values.  ESR is R's, bit for bit.
+    """
+    (pb, pf), (eb, ef) = _big_cohort_pairs(20_000)
+    r = paired_signed_rank(pb, pf)
+    assert r.method == "approx" and r.ci_method == "asymptotic-uniroot"
+    assert (r.conf_int, r.estimate) == ((11.25, 12.5), 12.5)
+    assert r.estimate == pytest.approx(12.499974762442758, abs=1e-4)
+    assert r.conf_int == pytest.approx((11.250010214987011, 12.499952147755844), abs=1e-4)
+    r = paired_signed_rank(eb, ef)
+    assert r.estimate == pytest.approx(13.000050896960207, rel=1e-12)
+    assert r.conf_int == pytest.approx((12.999973797725342, 13.499973842785291), rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [50_000, 100_000, 200_000])
+def test_large_tied_cohort_interval_is_ordered(n):
+    """Heavy ties at one value: R's three roots are arbitrary points within 1e-4 of one jump.
+
+    R 4.2.2 on the n = 100,000 cohort returns reversed intervals:
+      prednisone: estimate 12.499966433735057, conf.int 12.499940061259647 12.499932643583431
+      ESR:        estimate 13.000050838827372, conf.int 13.000057213970546 13.00000938402599
+    (and on 10**6 patients: 12.49996755001671, 12.499963249053536 12.499942835682141).  The
+    statistic jumps across both quantiles at the Walsh average 12.5 (13 for ESR), so the
+    interval is [12.5, 12.5]; we return that, within R's tolerance of R's values.
+    """
+    (pb, pf), (eb, ef) = _big_cohort_pairs(n)
+    for (b, a), want in (((pb, pf), 12.5), ((eb, ef), 13.0)):
+        r = paired_signed_rank(b, a)
+        lo, hi = r.conf_int
+        assert lo <= r.estimate <= hi
+        if n == 100_000:
+            assert (lo, r.estimate, hi) == (want, want, want)
+        assert abs(r.estimate - want) < 1e-4 and abs(lo - want) < 1.25 + 1e-4 and abs(hi - want) < 1e-4
+        # the bounds sit on jumps of R's statistic
+        d = (b - a)[b != a]
+        W = paired._CompressedW(d, "two-sided")
+        z = float(paired.ndtri(0.975))
+        assert W(hi + 1e-9, True) < -z and W(lo - 1e-9, True) > z
+
+
+def test_narrow_continuous_interval_is_located_exactly():
+    # continuous data on a tiny scale: the interval (~1e-7 wide) is below uniroot's tol = 1e-4
+    rng = np.random.default_rng(8)
+    d = rng.normal(2e-6, 1e-5, 20_000)
+    r = paired_signed_rank(d, np.zeros_like(d))
+    lo, hi = r.conf_int
+    assert lo < r.estimate < hi and hi - lo < 1e-6
+    # same answer as the well-resolved problem scaled by 1e6, up to that problem's tolerance
+    s = paired_signed_rank(d * 1e6, np.zeros_like(d))
+    assert lo * 1e6 == pytest.approx(s.conf_int[0], abs=2e-4)
+    assert hi * 1e6 == pytest.approx(s.conf_int[1], abs=2e-4)
+    assert r.estimate * 1e6 == pytest.approx(s.estimate, abs=2e-4)
+
+
+def test_asymptotic_ci_is_fast_for_many_tied_pairs():
+    import time
+    (pb, pf), _ = _big_cohort_pairs(300_000)
+    t = time.perf_counter()
+    paired_signed_rank(pb, pf)
+    assert time.perf_counter() - t < 2.0          # ~0.05 s; was ~1.5 s (re-ranking per root step)
+
+
+def test_exact_size_limit_raises():
+    assert paired.EXACT_LIMIT_N == 10_000
+    rng = np.random.default_rng(2)
+    d = np.round(rng.normal(0.3, 5, 100_000))
+    with pytest.raises(ValueError, match=r"`method='exact'` supports up to EXACT_LIMIT_N = 10000 "
+                                         r"non-zero pairs.*got \d+.*'approx' or 'auto'"):
+        paired_signed_rank(d, np.zeros_like(d), method="exact")
+    r = paired_signed_rank(d, np.zeros_like(d))                   # auto -> approx: fine
+    assert r.method == "approx"
+
+
+def test_walsh_guard_uses_asymptotic_ci(monkeypatch):
+    rng = np.random.default_rng(9)
+    d = rng.normal(0.4, 1, 60)
+    monkeypatch.setattr(paired, "WALSH_MAX_N", 50)
+    r = paired_signed_rank(d, np.zeros_like(d), method="exact")
+    assert r.method == "exact" and r.ci_method == "asymptotic-uniroot"
+    ap = paired_signed_rank(d, np.zeros_like(d), method="approx")
+    assert (r.estimate, r.conf_int) == (ap.estimate, ap.conf_int)
+    monkeypatch.setattr(paired, "WALSH_MAX_N", 60)
+    assert paired_signed_rank(d, np.zeros_like(d), method="exact").ci_method == "exact-walsh"
+    # a forced-exact continuous n above WALSH_MAX_N never builds the n^2 Walsh averages
+    monkeypatch.setattr(paired, "WALSH_MAX_N", 5_000)
+    monkeypatch.setattr(paired, "_exact_pvalue", lambda *a: 0.5)  # skip the n^3 p-value here
+    big = rng.normal(0.1, 1, 100_000)
+    monkeypatch.setattr(paired, "EXACT_LIMIT_N", 10 ** 6)
+    rb = paired_signed_rank(big, np.zeros_like(big), method="exact")
+    assert rb.ci_method == "asymptotic-uniroot" and rb.conf_int[0] < rb.estimate < rb.conf_int[1]
