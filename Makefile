@@ -30,7 +30,7 @@ NOTEBOOKS  := 01-cohort 02-outcomes 03-sensitivity
 EXECUTED   := $(NOTEBOOKS:%=$(BUILD)/notebooks/%.ipynb)
 COHORT_ABS := $(abspath $(COHORT))
 RUN_NB     = $(PY) -m cohortstats.build $< $@ --build-dir $(BUILD) \
-               -p cohort "$(COHORT_ABS)" -p output_dir "$(abspath $(BUILD))"
+               -p cohort "$(BUILD)/cohort.csv" -p output_dir "$(BUILD)"
 OUTCOME_PARAMS = -p outcomes "$(OUTCOMES)" -p method "$(METHOD)"
 
 .PHONY: help report verify test data lab bench clean env lock hooks reference FORCE
@@ -88,6 +88,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 # ---- the pipeline ----
 # params.txt changes only when a parameter does, so changing COHORT rebuilds.
+# The notebooks read the cohort through the link $(BUILD)/cohort.csv, so the executed
+# notebooks record a path inside the bundle, not where the user keeps the file.
 $(BUILD)/params.txt: FORCE
 	@mkdir -p $(BUILD)
 	@printf 'COHORT=%s\nOUTCOMES=%s\nMETHOD=%s\n' "$(COHORT_ABS)" "$(OUTCOMES)" "$(METHOD)" > $@.new
@@ -95,6 +97,7 @@ $(BUILD)/params.txt: FORCE
 
 $(BUILD)/cohort.ok: $(wildcard $(COHORT)) $(BUILD)/params.txt src/cohortstats/io.py $(ENV_STAMP)
 	@$(PY) -m cohortstats.io "$(COHORT)" --outcomes "$(OUTCOMES)" --cache $(BUILD)/cache
+	@ln -sfn "$(COHORT_ABS)" $(BUILD)/cohort.csv
 	@touch $@
 
 $(BUILD)/notebooks/01-cohort.ipynb: notebooks/01-cohort.ipynb $(BUILD)/cohort.ok $(SRC)

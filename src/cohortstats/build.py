@@ -83,6 +83,11 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    # Paths as the notebook's working directory (notebooks/) sees them, relative,
+    # so the executed copies do not record the machine's directories.
+    for key in ("cohort", "output_dir"):
+        if isinstance(parameters.get(key), str):
+            parameters[key] = os.path.relpath(os.path.abspath(parameters[key]), source.parent.resolve())
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.partial.ipynb")
     start = time.perf_counter()

@@ -211,7 +211,7 @@ def leave_one_out(before, after, *, method: str = "auto", alpha: float = 0.05) -
     for i in range(n):
         keep = np.arange(n) != i
         try:
-            ps.append(float(paired_signed_rank(b[keep], a[keep], method=method).pvalue))
+            ps.append(float(paired_signed_rank(b[keep], a[keep], method=method, conf_level=None).pvalue))
         except ValueError:
             ps.append(1.0)
     return LeaveOneOut(n_pairs=int(n), p_min=min(ps), p_max=max(ps),
