@@ -70,12 +70,12 @@ def paired_plot(baseline, followup, *, label: str = "", unit: str = "", ax=None,
     else:
         ax.boxplot([b, f], positions=x, widths=0.35, showfliers=False)
         ax.plot(x, [np.median(b), np.median(f)], color="black", lw=2, marker="D",
-                label=f"median (n = {b.size:,} pairs)")
-        ax.legend(loc="upper right", frameon=False)
+                label="medians")
+        ax.legend(loc="best", frameon=False)
     ax.set_xticks(x, ["Drug start", "6 months"])
     ax.set_xlim(-0.35, 1.35)
     ax.set_ylabel(f"{label} ({unit})" if unit else label)
-    title = f"{label}: n = {b.size} pairs"
+    title = f"{label}: n = {b.size:,} pairs"
     if reconstructed:
         title += " (reconstructed data)"
     ax.set_title(title, fontsize=11)
