@@ -8,7 +8,6 @@
 import hashlib
 import shutil
 import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -474,8 +473,8 @@ def render_html(results: dict, figures_dir) -> str:
         lo, hi = cl["interval"]
         interval = f"= {_num(lo)}" if cl["kind"] == "count" else f"[{_num(lo, 6)}, {_num(hi, 6)})"
         ok = cl["reproduced"]
-        verdict = (f'<span class="verdict-ok">✓ Reproduced</span>' if ok
-                   else f'<span class="verdict-bad">✗ Not reproduced</span>')
+        verdict = ('<span class="verdict-ok">✓ Reproduced</span>' if ok
+                   else '<span class="verdict-bad">✗ Not reproduced</span>')
         crows.append((cl["statement"] or cl["id"], cl["published"],
                       _p(cl["computed"]) if cl["kind"] == "p" else _num(cl["computed"], 4),
                       interval, (verdict,)))
