@@ -115,3 +115,27 @@ def test_data_is_escaped(tmp_path):
     page = (tmp_path / "reports" / "results.html").read_text()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; rash" in page
+
+
+def test_report_step_failure_keeps_previous_report(built, tmp_path):
+    """The report step itself failing (a fragment missing) writes nothing."""
+    from cohortstats import report
+
+    before = _tree(built)
+    empty = tmp_path / "empty-build"
+    (empty / "fragments").mkdir(parents=True)
+    with pytest.raises(FileNotFoundError, match="cohort.json"):
+        report.build_report(empty, ROOT / "data" / "published.yml", built / "reports", built / "figures")
+    assert _tree(built) == before
+    assert not (built / ".reports.new").exists()
+
+
+def test_publish_replaces_the_whole_directory(tmp_path):
+    from cohortstats.report import _publish_dir
+
+    old, new = tmp_path / "reports", tmp_path / ".reports.new"
+    old.mkdir(); (old / "stale.txt").write_text("old")
+    new.mkdir(); (new / "results.json").write_text("{}")
+    _publish_dir(new, old)
+    assert sorted(p.name for p in old.iterdir()) == ["results.json"]
+    assert not new.exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -561,18 +562,43 @@ def _atomic_copy(src: Path, dst: Path) -> None:
     tmp.replace(dst)
 
 
-def _atomic_text(text: str, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(dst.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(dst)
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _publish_dir(staged: Path, target: Path) -> None:
+    """Put ``staged`` where ``target`` is: atomically where the system allows."""
+    if target.is_dir() and _exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous report
+        return
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+        staged.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staged.rename(target)
 
 
 def build_report(build_dir, published_path, reports_dir, figures_out) -> dict:
     """Write ``results.json``, ``results.html``, the executed notebooks and figures.
 
-    Everything is computed first; only then are files put in place, each written
-    aside and renamed, so a failure leaves the previous report intact.
+    Everything is computed and written into a staging directory beside
+    ``reports_dir`` first; only then does it replace ``reports_dir`` in one step
+    (directories exchanged atomically on Linux), so a failed or interrupted
+    build leaves the previous report whole. Figures are copied into
+    ``figures_out`` one file at a time, each written aside and renamed.
 
     Returns
     -------
@@ -583,13 +609,17 @@ def build_report(build_dir, published_path, reports_dir, figures_out) -> dict:
     results = build_results(build_dir, published_path)
     page = render_html(results, build_dir / "figures")
     payload = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    # Stage everything, then rename into place.
+    reports_dir.parent.mkdir(parents=True, exist_ok=True)
+    staged = reports_dir.with_name(f".{reports_dir.name}.new")
+    shutil.rmtree(staged, ignore_errors=True)
+    (staged / "notebooks").mkdir(parents=True)
     for nb in sorted((build_dir / "notebooks").glob("*.ipynb")):
-        _atomic_copy(nb, reports_dir / "notebooks" / nb.name)
+        shutil.copyfile(nb, staged / "notebooks" / nb.name)
+    (staged / "results.json").write_text(payload, encoding="utf-8")
+    (staged / "results.html").write_text(page, encoding="utf-8")
     for fig in results["figures"]:
         _atomic_copy(build_dir / "figures" / fig["file"], figures_out / fig["file"])
-    _atomic_text(payload, reports_dir / "results.json")
-    _atomic_text(page, reports_dir / "results.html")
+    _publish_dir(staged, reports_dir)
     return results
 
 
