@@ -165,3 +165,43 @@ def test_an_added_outcome_flows_through(tmp_path):
     assert "c3" in r["sensitivity"]["variants"]
     page = (tmp_path / "reports" / "results.html").read_text()
     assert "C3 increased from a mean 73.5" in page
+
+
+def test_minimal_cohort_with_a_missing_value(tmp_path):
+    """Only the required columns, one 6-month ESR not recorded: the patient leaves that
+    outcome's pairs, is counted, and the report says so."""
+    df = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    df = df[["patient_id", "sex", "race", "prednisone_mg_baseline", "prednisone_mg_6mo",
+             "esr_mm_hr_baseline", "esr_mm_hr_6mo"]].copy()
+    df["patient_id"] = [f"P{i:03d}" for i in range(1, len(df) + 1)]
+    df.loc[3, "esr_mm_hr_6mo"] = ""
+    path = tmp_path / "minimal.csv"
+    df.to_csv(path, index=False)
+    make("report", tmp_path, cohort=path)
+    r = json.loads((tmp_path / "reports" / "results.json").read_text())
+    esr = r["outcomes"]["esr_mm_hr"]
+    assert (esr["n_pairs"], esr["n_missing"]) == (9, 1)
+    both = pd.read_csv(path).dropna(subset=["esr_mm_hr_baseline", "esr_mm_hr_6mo"])
+    assert esr["baseline_mean"] == pytest.approx(both["esr_mm_hr_baseline"].mean(), rel=1e-12)
+    assert r["outcomes"]["prednisone_mg"]["n_pairs"] == 10
+    page = (tmp_path / "reports" / "results.html").read_text()
+    assert "Computed over the 9 patients with both values; 1 with a value not recorded was excluded." in page
+    assert "Indications were not recorded in this cohort file." in page
+    assert "Built from a user-supplied cohort" in page
+
+
+def test_kernel_is_the_projects_whatever_the_machine_has(tmp_path):
+    """A broken 'python3' kernel in the user's Jupyter data dir must not matter."""
+    import os
+
+    kdir = tmp_path / "jupyter" / "kernels" / "python3"
+    kdir.mkdir(parents=True)
+    (kdir / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
+                                                  "display_name": "broken", "language": "python"}))
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "jupyter"),
+           "JUPYTER_PATH": str(tmp_path / "jupyter")}
+    args = ["make", "--no-print-directory", "report", f"PY={sys.executable}", f"BUILD={tmp_path}/build",
+            f"REPORTS={tmp_path}/reports", f"FIGURES={tmp_path}/figures"]
+    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "13/13" in proc.stdout
