@@ -107,7 +107,8 @@ def build_results(build_dir, published_path) -> dict:
     checks = _claims.check_claims(published, results)
     results["claims"] = [{"id": c.id, "published": c.published, "computed": c.computed,
                           "reproduced": c.reproduced, "interval": list(c.interval),
-                          "kind": c.kind, "statement": c.statement, "unit": c.unit}
+                          "kind": c.kind, "statement": c.statement, "unit": c.unit,
+                          "computed_from": next(p.computed for p in published if p.id == c.id)}
                          for c in checks]
     results["claims_summary"] = {"total": len(checks),
                                  "reproduced": sum(c.reproduced for c in checks)}
@@ -383,6 +384,21 @@ def _ci(ci) -> str:
     return f"{_num(ci[0], 3)} to {_num(ci[1], 3)}"
 
 
+_FIELDS = {"baseline_mean": "mean at drug start", "baseline_sd": "SD at drug start",
+           "followup_mean": "mean at 6 months", "followup_sd": "SD at 6 months", "p_value": "P"}
+_COHORT_FIELDS = {"n": "Patients", "female": "Girls", "african_american": "African-American"}
+
+
+def _claim_label(claim: dict, results: dict) -> str:
+    """Words for what a claim counts or measures, from where its value stands."""
+    path = claim.get("computed_from", "").split(".")
+    if len(path) == 2 and path[0] == "cohort":
+        return _COHORT_FIELDS.get(path[1], path[1])
+    if len(path) == 3 and path[0] == "outcomes" and path[1] in results["outcomes"]:
+        return f"{results['outcomes'][path[1]]['label']}, {_FIELDS.get(path[2], path[2])}"
+    return claim["id"]
+
+
 def render_html(results: dict, figures_dir) -> str:
     """Render the report as one self-contained HTML page.
 
@@ -476,7 +492,7 @@ def render_html(results: dict, figures_dir) -> str:
         ok = cl["reproduced"]
         verdict = ('<span class="verdict-ok">✓ Reproduced</span>' if ok
                    else '<span class="verdict-bad">✗ Not reproduced</span>')
-        crows.append((cl["statement"] or cl["id"], cl["published"],
+        crows.append((_claim_label(cl, results), cl["statement"] or cl["id"], cl["published"],
                       _p(cl["computed"]) if cl["kind"] == "p" else _num(cl["computed"], 4),
                       interval, (verdict,)))
     parts.append('<section aria-labelledby="h-claims"><h2 id="h-claims">Published vs reproduced</h2>')
@@ -485,8 +501,8 @@ def render_html(results: dict, figures_dir) -> str:
                  "to the published text at its printed precision (half up): the interval column gives "
                  "every value that prints as published. Counts must match exactly.</p>")
     parts.append(_table("Every number of the abstract's Results",
-                        ["Published statement", "Published", "Computed", "Prints as published if in",
-                         "Verdict"], crows, num_cols=(1, 2)))
+                        ["Number", "Published statement", "Published", "Computed",
+                         "Prints as published if in", "Verdict"], crows, num_cols=(2, 3)))
     parts.append("</section>")
     # Consistency
     parts.append('<section aria-labelledby="h-consistency"><h2 id="h-consistency">Consistency of the '
