@@ -12,6 +12,8 @@ OUTCOMES ?= prednisone_mg,esr_mm_hr
 METHOD   ?= auto
 SEED     ?= 0
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+# -j$(JOBS) for the inner build, unless the caller already gave make -j (a jobserver).
+PARALLEL  = $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
 BUILD    ?= build
 REPORTS  ?= reports
 FIGURES  ?= figures
@@ -42,11 +44,11 @@ help: ## list the targets (this text)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
 report: ## regenerate the Results: reports/results.html, results.json, figures/ (COHORT=path for another cohort)
-	@$(MAKE) --no-print-directory -j$(JOBS) $(REPORTS)/results.html
+	@$(MAKE) --no-print-directory $(PARALLEL) $(REPORTS)/results.html
 	@$(PY) -m cohortstats.verdict summary $(REPORTS)/results.json
 
 verify: ## build, then fail (non-zero exit) if any published number is not reproduced
-	@$(MAKE) --no-print-directory -j$(JOBS) $(REPORTS)/results.html
+	@$(MAKE) --no-print-directory $(PARALLEL) $(REPORTS)/results.html
 	@$(PY) -m cohortstats.verdict verify $(REPORTS)/results.json
 
 test: $(ENV_STAMP) ## run the test suite (unit tests, whole pipeline, browser test)
