@@ -113,16 +113,12 @@ def build_results(build_dir, published_path) -> dict:
     results["claims_summary"] = {"total": len(checks),
                                  "reproduced": sum(c.reproduced for c in checks)}
     results["p_value_sources"] = _p_value_sources(published, results)
-    results["consistency"] = _consistency(published_path, results)
-    results["published_source"] = _published_source(published_path)
-    return _clean(results)
-
-
-def _published_source(path) -> dict:
     import yaml
 
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return {k: str(v) for k, v in (doc.get("source") or {}).items()}
+    doc = yaml.safe_load(Path(published_path).read_text(encoding="utf-8"))  # validated above
+    results["consistency"] = _consistency(doc, results)
+    results["published_source"] = {k: str(v) for k, v in (doc.get("source") or {}).items()}
+    return _clean(results)
 
 
 def _p_value_sources(published, results) -> list:
@@ -146,15 +142,12 @@ def _p_value_sources(published, results) -> list:
     return out
 
 
-def _consistency(published_path, results) -> list:
+def _consistency(doc: dict, results) -> list:
     """Plain-words consistency findings (GRIM/GRIMMER/signed-rank support)."""
     try:
         from . import forensics
     except ImportError:  # pragma: no cover - forensics ships with the package
         return []
-    import yaml
-
-    doc = yaml.safe_load(Path(published_path).read_text(encoding="utf-8"))
     n = int(results["cohort"]["n"])
     try:
         grids = (doc.get("design") or {}).get("measurement_grids") or {}
