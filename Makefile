@@ -97,8 +97,8 @@ $(BUILD)/params.txt: FORCE
 	@printf 'COHORT=%s\nOUTCOMES=%s\nMETHOD=%s\n' "$(COHORT_ABS)" "$(OUTCOMES)" "$(METHOD)" > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
-$(BUILD)/cohort.ok: $(wildcard $(COHORT)) $(BUILD)/params.txt src/cohortstats/io.py $(ENV_STAMP)
-	@$(PY) -m cohortstats.io "$(COHORT)" --outcomes "$(OUTCOMES)" --cache $(BUILD)/cache
+$(BUILD)/cohort.ok: $(wildcard $(COHORT)) $(BUILD)/params.txt src/cohortstats/cohortfile.py $(ENV_STAMP)
+	@$(PY) -m cohortstats.cohortfile "$(COHORT)" --outcomes "$(OUTCOMES)" --cache $(BUILD)/cache
 	@ln -sfn "$(COHORT_ABS)" $(BUILD)/cohort.csv
 	@touch $@
 

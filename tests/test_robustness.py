@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortstats import io
+from cohortstats import cohortfile
 from conftest import HEADER, ROOT, SHIPPED
 from test_pipeline import make
 
@@ -34,8 +34,8 @@ def test_malformed_csv_never_tracebacks(tmp_path, header, rows, newline):
     path.write_text(newline.join([header] + rows) + newline, encoding="utf-8", newline="")
     before = path.read_bytes()
     try:
-        cohort = io.load_cohort(path)
-    except io.CohortError as exc:
+        cohort = cohortfile.load_cohort(path)
+    except cohortfile.CohortError as exc:
         assert "\n" not in str(exc) and str(exc).startswith(str(path))
     else:
         assert cohort.n == len(cohort.frame) >= 1
@@ -93,7 +93,7 @@ def test_two_clean_builds_are_byte_identical(built, tmp_path):
 
 
 def test_inputs_never_modified(built):
-    assert hashlib.sha256(SHIPPED.read_bytes()).hexdigest() == io.load_cohort(SHIPPED).sha256
+    assert hashlib.sha256(SHIPPED.read_bytes()).hexdigest() == cohortfile.load_cohort(SHIPPED).sha256
     status = subprocess.run(["git", "status", "--porcelain", "data", "notebooks"], cwd=ROOT,
                             capture_output=True, text=True).stdout
     assert status == "" or not shutil.which("git")

@@ -1,6 +1,6 @@
 """Cohort statistics for the lenalidomide pediatric SLE bundle.
 
-Modules: ``io`` (loading and validating a cohort), ``describe`` (Table 1 and
+Modules: ``cohortfile`` (loading and validating a cohort), ``describe`` (Table 1 and
 summaries), ``paired`` (the exact Wilcoxon signed-rank engine), ``claims``
 (published-vs-computed), ``forensics`` (GRIM, GRIMMER, signed-rank support),
 ``plots`` and ``report``.

@@ -6,7 +6,7 @@ from dataclasses import dataclass, asdict
 import numpy as np
 import pandas as pd
 
-from .io import AFRICAN_AMERICAN, INDICATIONS, RESPONSES, Cohort, Outcome
+from .cohortfile import AFRICAN_AMERICAN, INDICATIONS, RESPONSES, Cohort, Outcome
 
 __all__ = ["CohortCounts", "Summary", "OutcomeSummary", "count_cohort", "table1",
            "summarize", "summarize_outcome"]
@@ -59,7 +59,7 @@ def count_cohort(cohort: Cohort) -> CohortCounts:
     Parameters
     ----------
     cohort : Cohort
-        From :func:`cohortstats.io.load_cohort`.
+        From :func:`cohortstats.cohortfile.load_cohort`.
 
     Returns
     -------

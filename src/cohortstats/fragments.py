@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .describe import CohortCounts, OutcomeSummary, table1
-from .io import Cohort
+from .cohortfile import Cohort
 from .paths import ROOT
 
 __all__ = ["cohort_fragment", "outcome_entry", "environment", "display_path"]

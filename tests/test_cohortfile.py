@@ -4,26 +4,26 @@ import hashlib
 import numpy as np
 import pytest
 
-from cohortstats import io
+from cohortstats import cohortfile
 from conftest import HEADER, SHIPPED
 
 GOOD = HEADER + "\nA1,F,White,10,5,20,10\nA2,M,Black,20,10,30,15\n"
 
 
 def test_shipped_cohort_loads_and_is_marked_reconstructed():
-    c = io.load_cohort(SHIPPED)
+    c = cohortfile.load_cohort(SHIPPED)
     assert c.n == 10
     assert c.reconstructed
     assert c.sha256 == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
 
 
 def test_make_data_ids_mark_a_reconstruction(write_csv):
-    assert io.load_cohort(write_csv(GOOD.replace("A1", "R01").replace("A2", "R02"))).reconstructed
-    assert not io.load_cohort(write_csv(GOOD.replace("A1", "R01"))).reconstructed
+    assert cohortfile.load_cohort(write_csv(GOOD.replace("A1", "R01").replace("A2", "R02"))).reconstructed
+    assert not cohortfile.load_cohort(write_csv(GOOD.replace("A1", "R01"))).reconstructed
 
 
 def test_good_file(write_csv):
-    c = io.load_cohort(write_csv(GOOD))
+    c = cohortfile.load_cohort(write_csv(GOOD))
     assert c.n == 2 and not c.reconstructed
     assert c.frame["prednisone_mg_baseline"].tolist() == [10.0, 20.0]
 
@@ -32,13 +32,13 @@ def test_good_file(write_csv):
 def test_spreadsheet_exports(write_csv, encoding):
     text = GOOD.replace("\n", "\r\n") if "crlf" in encoding else GOOD
     data = ("\ufeff" + text).encode("utf-8") if "bom" in encoding else text.encode("utf-8")
-    c = io.load_cohort(write_csv(data))
+    c = cohortfile.load_cohort(write_csv(data))
     assert list(c.frame.columns)[0] == "patient_id"
     assert c.frame["esr_mm_hr_6mo"].tolist() == [10.0, 15.0]
 
 
 def test_missing_value_is_not_an_error(write_csv):
-    c = io.load_cohort(write_csv(HEADER + "\nA1,F,White,10,,20,10\nA2,M,Black,20,10,30,15\n"))
+    c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,White,10,,20,10\nA2,M,Black,20,10,30,15\n"))
     assert np.isnan(c.frame["prednisone_mg_6mo"].iloc[0])
 
 
@@ -69,8 +69,8 @@ BAD = [
 def test_bad_input_one_line(write_csv, content, words):
     path = write_csv(content)
     before = path.read_bytes()
-    with pytest.raises(io.CohortError) as err:
-        io.load_cohort(path)
+    with pytest.raises(cohortfile.CohortError) as err:
+        cohortfile.load_cohort(path)
     message = str(err.value)
     assert "\n" not in message
     assert message.startswith(str(path))
@@ -81,32 +81,32 @@ def test_bad_input_one_line(write_csv, content, words):
 
 def test_not_utf8(write_csv):
     path = write_csv(HEADER.encode() + b"\nA1,F,Caf\xe9,1,2,3,4\n")
-    with pytest.raises(io.CohortError, match="not UTF-8"):
-        io.load_cohort(path)
+    with pytest.raises(cohortfile.CohortError, match="not UTF-8"):
+        cohortfile.load_cohort(path)
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(io.CohortError, match="no such file"):
-        io.load_cohort(tmp_path / "nope.csv")
+    with pytest.raises(cohortfile.CohortError, match="no such file"):
+        cohortfile.load_cohort(tmp_path / "nope.csv")
 
 
 def test_identifier_words_do_not_catch_harmless_columns(write_csv):
-    c = io.load_cohort(write_csv(HEADER + ",updated_flag,age_years\nA1,F,W,1,2,3,4,y,15\n"))
+    c = cohortfile.load_cohort(write_csv(HEADER + ",updated_flag,age_years\nA1,F,W,1,2,3,4,y,15\n"))
     assert c.n == 1
 
 
 def test_outcome_parameter_adds_columns(write_csv):
-    c = io.load_cohort(write_csv(HEADER + ",c3_baseline,c3_6mo\nA1,F,W,1,2,3,4,80,95\n"),
+    c = cohortfile.load_cohort(write_csv(HEADER + ",c3_baseline,c3_6mo\nA1,F,W,1,2,3,4,80,95\n"),
                        outcomes=["prednisone_mg", "esr_mm_hr", "c3"])
     assert [o.name for o in c.outcomes] == ["prednisone_mg", "esr_mm_hr", "c3"]
     assert c.frame["c3_6mo"].tolist() == [95.0]
-    with pytest.raises(io.CohortError, match="missing required column 'c4_baseline'"):
-        io.load_cohort(write_csv(GOOD), outcomes="c4")
+    with pytest.raises(cohortfile.CohortError, match="missing required column 'c4_baseline'"):
+        cohortfile.load_cohort(write_csv(GOOD), outcomes="c4")
 
 
 def test_cli_exit_codes(write_csv, capsys):
-    assert io.main([str(SHIPPED)]) == 0
+    assert cohortfile.main([str(SHIPPED)]) == 0
     assert "10 patients" in capsys.readouterr().out
-    assert io.main([str(write_csv(HEADER + "\n"))]) == 2
+    assert cohortfile.main([str(write_csv(HEADER + "\n"))]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ")

@@ -438,17 +438,17 @@ def load_cohort(path, outcomes=None, cache_dir=None) -> Cohort:
 
 
 def main(argv=None) -> int:
-    """``python -m cohortstats.io COHORT [--outcomes a,b]``: validate and say so in one line."""
+    """``python -m cohortstats.cohortfile COHORT [--outcomes a,b]``: validate and say so in one line."""
     import argparse
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m cohortstats.io", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m cohortstats.cohortfile", description=main.__doc__)
     parser.add_argument("cohort")
     parser.add_argument("--outcomes", default=None)
     parser.add_argument("--cache", default=None, help="keep the validated cohort in this folder")
     args = parser.parse_args(argv)
     # Through the package, not __main__, so a cached Cohort unpickles anywhere.
-    from cohortstats.io import CohortError, load_cohort
+    from cohortstats.cohortfile import CohortError, load_cohort
 
     try:
         cohort = load_cohort(args.cohort, outcomes=args.outcomes or None, cache_dir=args.cache)
