@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = [
-    "CohortError", "Cohort", "Outcome", "DEFAULT_OUTCOMES", "REQUIRED_COLUMNS",
-    "OPTIONAL_COLUMNS", "INDICATIONS", "RESPONSES", "load_cohort", "parse_outcomes",
-]
+from .outcomes import Outcome, parse_outcomes
+from .vocabulary import INDICATIONS, RESPONSES, SEX_CODES
+
+__all__ = ["CohortError", "Cohort", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "load_cohort"]
 
 #: Required columns, in the order the data dictionary gives them.
 REQUIRED_COLUMNS = (
@@ -35,29 +35,6 @@ REQUIRED_COLUMNS = (
 )
 #: Optional columns, used when present.
 OPTIONAL_COLUMNS = ("age_years", "indications", "response_6mo", "adverse_events")
-
-#: Indication codes and the abstract's words for them, in the abstract's order.
-INDICATIONS = {
-    "alopecia": "alopecia",
-    "nasal_ulcers": "nasal ulcers",
-    "oral_ulcers": "oral ulcers",
-    "malar_rash": "extensive malar rash",
-    "discoid_lesions": "discoid lesions",
-    "bullous_lesions": "bullous lesions",
-    "panniculitis": "panniculitis",
-    "cutaneous_vasculitis": "cutaneous vasculitis",
-    "raynaud_digital_ulcers": "Raynaud's phenomenon with digital ulcerations",
-}
-#: Physician-reported response at 6 months.
-RESPONSES = {
-    "complete": "complete resolution",
-    "near_complete": "near resolution",
-    "partial": "partial response",
-    "none": "no response",
-}
-SEX_CODES = {"F": "female", "M": "male"}
-#: Race values counted as African-American (case-insensitive).
-AFRICAN_AMERICAN = {"african-american", "african american", "black", "black or african american"}
 
 # Direct identifiers (HIPAA Safe Harbor, 45 CFR 164.514(b)(2)) recognised in column
 # names. A column whose normalised name equals one of these, or contains one of the
@@ -86,74 +63,6 @@ class CohortError(ValueError):
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A measured pair of columns.
-
-    Attributes
-    ----------
-    name : str
-        Key in results (``prednisone_mg``).
-    baseline, followup : str
-        Column names at drug start and at 6 months.
-    label : str
-        Words for the report ("Prednisone dose").
-    unit : str
-        Unit as printed ("mg").
-    """
-
-    name: str
-    baseline: str
-    followup: str
-    label: str
-    unit: str = ""
-
-
-DEFAULT_OUTCOMES = (
-    Outcome("prednisone_mg", "prednisone_mg_baseline", "prednisone_mg_6mo", "Prednisone dose", "mg"),
-    Outcome("esr_mm_hr", "esr_mm_hr_baseline", "esr_mm_hr_6mo", "Sedimentation rate", "mm/hour"),
-)
-
-
-def parse_outcomes(spec) -> tuple[Outcome, ...]:
-    """Turn a notebook parameter into outcomes.
-
-    Parameters
-    ----------
-    spec : None, str, list or dict
-        ``None`` for the paper's two outcomes. A list of names ``["c3_mg_dl"]``
-        means columns ``c3_mg_dl_baseline`` and ``c3_mg_dl_6mo``. A dict maps a
-        name to ``{"baseline": col, "followup": col, "label": str, "unit": str}``
-        (every key optional). A string is a comma-separated list of names.
-
-    Returns
-    -------
-    tuple of Outcome
-    """
-    if spec is None:
-        return DEFAULT_OUTCOMES
-    if isinstance(spec, str):
-        spec = [s.strip() for s in spec.split(",") if s.strip()]
-    known = {o.name: o for o in DEFAULT_OUTCOMES}
-    items = spec.items() if isinstance(spec, dict) else ((name, {}) for name in spec)
-    out = []
-    for name, conf in items:
-        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"`outcomes` names must be identifiers; not {name!r}.")
-        conf = dict(conf or {})
-        base = known.get(name)
-        out.append(Outcome(
-            name=name,
-            baseline=conf.get("baseline", base.baseline if base else f"{name}_baseline"),
-            followup=conf.get("followup", base.followup if base else f"{name}_6mo"),
-            label=conf.get("label", base.label if base else name.replace("_", " ").capitalize()),
-            unit=conf.get("unit", base.unit if base else ""),
-        ))
-    if not out:
-        raise ValueError("`outcomes` must name at least one outcome; got none.")
-    return tuple(out)
-
-
-@dataclass(frozen=True)
 class Cohort:
     """A validated cohort.
 
@@ -177,7 +86,7 @@ class Cohort:
     path: str
     sha256: str
     reconstructed: bool
-    outcomes: tuple = DEFAULT_OUTCOMES
+    outcomes: tuple = ()
 
     @property
     def n(self) -> int:

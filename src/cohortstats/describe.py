@@ -6,7 +6,9 @@ from dataclasses import dataclass, asdict
 import numpy as np
 import pandas as pd
 
-from .cohortfile import AFRICAN_AMERICAN, INDICATIONS, RESPONSES, Cohort, Outcome
+from .cohortfile import Cohort
+from .outcomes import Outcome
+from .vocabulary import AFRICAN_AMERICAN, INDICATIONS, RESPONSES
 
 __all__ = ["CohortCounts", "Summary", "OutcomeSummary", "count_cohort", "table1",
            "summarize", "summarize_outcome"]
@@ -67,7 +69,7 @@ def count_cohort(cohort: Cohort) -> CohortCounts:
     """
     df = cohort.frame
     race = df["race"]
-    aa = int(race.str.lower().isin(AFRICAN_AMERICAN).sum())
+    aa = int(race.isin(AFRICAN_AMERICAN).sum())
     ind = resp = adv = None
     n_ind = n_resp = n_adv = 0
     if "indications" in df.columns:

@@ -4,7 +4,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
-FIGURES = ROOT / "figures"
-REPORTS = ROOT / "reports"
 DEFAULT_COHORT = DATA / "cohort.csv"
 PUBLISHED = DATA / "published.yml"
+OUTCOMES_FILE = DATA / "outcomes.yml"

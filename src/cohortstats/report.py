@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from . import claims as _claims
-from .cohortfile import INDICATIONS
+from .vocabulary import INDICATIONS
 
 __all__ = ["write_json", "read_json", "build_results", "render_html", "build_report",
            "results_statements"]
