@@ -7,19 +7,17 @@ precision (round half up): "23.5" is reproduced by any value in [23.45, 23.55),
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, asdict
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
+
+from . import rounding as _rounding
 
 __all__ = ["PublishedClaim", "ClaimCheck", "load_published", "interval", "check_claims",
            "lookup"]
 
 _KINDS = ("count", "mean", "sd", "p", "value")
-_BOUND = re.compile(r"^\s*(?:[Pp]\s*)?(<|≤|<=)\s*([0-9]*\.?[0-9]+)\s*$")
-_NUMBER = re.compile(r"^\s*(?:[Pp]\s*=\s*)?(-?[0-9]*\.?[0-9]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,10 @@ def load_published(path) -> list[PublishedClaim]:
 
 
 def interval(text: str, kind: str = "value") -> tuple[float, float]:
-    """The half-open interval of values that print as ``text``.
+    """The interval of values that print as ``text``.
+
+    A thin wrapper of :func:`cohortstats.rounding.printed_interval`, the bundle's
+    one rounding rule (round half up on the decimal value).
 
     Parameters
     ----------
@@ -127,7 +128,8 @@ def interval(text: str, kind: str = "value") -> tuple[float, float]:
     Returns
     -------
     (low, high) : tuple of float
-        Values x with low <= x < high reproduce the text. For a count, low == high.
+        Values x with low <= x < high reproduce a non-negative text. For a count,
+        low == high.
 
     Examples
     --------
@@ -136,36 +138,17 @@ def interval(text: str, kind: str = "value") -> tuple[float, float]:
     >>> interval("< 0.001", "p")
     (0.0, 0.001)
     """
-    m = _BOUND.match(text)
-    if m:
-        bound = float(m.group(2))
-        return (0.0, bound)
-    m = _NUMBER.match(text)
-    if not m:
-        raise ValueError(f"cannot read the printed number {text!r}")
-    value = Decimal(m.group(1))
-    if kind == "count":
-        if value != value.to_integral_value():
-            raise ValueError(f"a count must be a whole number; not {text!r}")
-        return (float(value), float(value))
-    half = Decimal(1).scaleb(value.as_tuple().exponent) / 2
-    return (float(value - half), float(value + half))
+    return _rounding.printed_interval(text, kind)
 
 
 def reproduces(computed, text: str, kind: str) -> bool:
-    """Whether ``computed`` prints as ``text`` (see module docstring)."""
-    if computed is None:
-        return False
-    x = float(computed)
-    if x != x:  # NaN
-        return False
-    lo, hi = interval(text, kind)
-    if kind == "count":
-        return x == lo
-    # Twelve significant digits first: 23.449999999999996 from floating
-    # arithmetic is 23.45 and rounds half up to 23.5, as a person rounding would.
-    x = float(f"{x:.12g}")
-    return lo <= x < hi
+    """Whether ``computed`` prints as ``text`` (see module docstring).
+
+    A thin wrapper of :func:`cohortstats.rounding.prints_as`: a float is read at
+    12 significant digits, so 23.449999999999996 from floating arithmetic is 23.45
+    and rounds half up to 23.5, as a person rounding would.
+    """
+    return _rounding.prints_as(computed, text, kind)
 
 
 def lookup(results: dict, dotted: str):
