@@ -1,10 +1,13 @@
 """Run one notebook with papermill, the way ``make`` needs it.
 
-``python -m cohortstats.build NOTEBOOK OUTPUT [-p name value ...] [-y yaml]``
+``python -m cohortstats.build NOTEBOOK OUTPUT --parameters JSON [--build-dir build]``
+
+:mod:`cohortstats.pipeline` calls it once per notebook, with the parameters as a
+JSON object (data, never shell text).
 
 - The kernel is this interpreter, whatever kernels the machine has: a kernel spec
-  naming ``sys.executable`` is written under ``build/kernels`` and put first on
-  ``JUPYTER_PATH``.
+  of the project's kernel name (:data:`KERNEL`) naming ``sys.executable`` is
+  written under ``<build>/kernels`` and put first on ``JUPYTER_PATH``.
 - The executed copy is written aside and renamed on success; on failure nothing
   is left at OUTPUT and the last line on screen names the notebook, the cell and
   the exception.
@@ -19,7 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-KERNEL = "cohortstats-build"
+#: The project's kernel name, as the notebooks' metadata give it (``make lab`` installs it too).
+KERNEL = "lenalidomide-psle"
+#: What JupyterLab shows for it.
+KERNEL_DISPLAY = "Python (lenalidomide bundle)"
 
 
 def _kernel_dir(build_dir: Path) -> Path:
@@ -27,9 +33,8 @@ def _kernel_dir(build_dir: Path) -> Path:
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                      "--IPKernelApp.log_level=ERROR"],
-            "display_name": "Python (cohortstats build)", "language": "python",
-            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0",
-                    "COHORTSTATS_CACHE": str((build_dir / "cache").resolve())}}
+            "display_name": KERNEL_DISPLAY, "language": "python",
+            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}}
     path = spec_dir / "kernel.json"
     text = json.dumps(spec, indent=1)
     if not path.is_file() or path.read_text() != text:
@@ -45,8 +50,8 @@ def _scrub(nb_path: Path, source: Path) -> None:
         pm.pop(key, None)
     pm["input_path"] = f"notebooks/{source.name}"
     pm["output_path"] = f"reports/notebooks/{source.name}"
-    nb["metadata"]["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                    "name": "python3"}
+    nb["metadata"]["kernelspec"] = {"display_name": KERNEL_DISPLAY, "language": "python",
+                                    "name": KERNEL}
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
         meta.pop("execution", None)
@@ -83,11 +88,6 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    # Paths as the notebook's working directory (notebooks/) sees them, relative,
-    # so the executed copies do not record the machine's directories.
-    for key in ("cohort", "output_dir"):
-        if isinstance(parameters.get(key), str):
-            parameters[key] = os.path.relpath(os.path.abspath(parameters[key]), source.parent.resolve())
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.partial.ipynb")
     start = time.perf_counter()
@@ -120,21 +120,15 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
 def main(argv=None) -> int:
     import argparse
 
-    import yaml
-
     p = argparse.ArgumentParser(prog="python -m cohortstats.build", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("notebook")
     p.add_argument("output")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                   help="a string parameter")
-    p.add_argument("-y", "--yaml", default=None, help="parameters as a YAML mapping")
+    p.add_argument("--parameters", default="{}", help="the parameters, a JSON object")
     p.add_argument("--build-dir", default="build")
     args = p.parse_args(argv)
-    params = dict(args.parameter)
-    if args.yaml:
-        params.update(yaml.safe_load(args.yaml) or {})
-    return run(args.notebook, args.output, params, build_dir=args.build_dir)
+    return run(args.notebook, args.output, json.loads(args.parameters), build_dir=args.build_dir,
+               quiet=True)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ import yaml
 
 from . import rounding as _rounding
 
-__all__ = ["PublishedClaim", "ClaimCheck", "load_published", "interval", "check_claims",
-           "lookup"]
+__all__ = ["PublishedClaim", "ClaimCheck", "load_published", "load_source", "interval",
+           "check_claims", "lookup", "PCrossCheck", "crosscheck_p", "VariantMatch", "PValueSource",
+           "p_value_sources", "paper_n", "evaluate", "claims_table", "consistency_table",
+           "verdict_sentence"]
 
 _KINDS = ("count", "mean", "sd", "p", "value")
 
@@ -151,14 +153,11 @@ def reproduces(computed, text: str, kind: str) -> bool:
     return _rounding.prints_as(computed, text, kind)
 
 
-def lookup(results: dict, dotted: str):
-    """The value at a dotted path in ``results`` (None when absent)."""
-    node = results
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+def lookup(results, dotted: str):
+    """The value at a dotted path in results (mappings or records); None when absent."""
+    from .results import lookup as _lookup
+
+    return _lookup(results, dotted)
 
 
 def check_claims(claims: list[PublishedClaim], results: dict) -> list[ClaimCheck]:
@@ -250,3 +249,153 @@ def crosscheck_p(outcome: str, statistic: float, n_nonzero: int, p_reported: flo
             "differs from the no-ties table: tied differences (exact conditional) or the normal "
             "approximation was used")
     return PCrossCheck(outcome, w, n_nonzero, p_reported, p, agrees, note)
+
+
+# --------------------------------------------------------------------------- which test prints the P
+
+
+@dataclass(frozen=True)
+class VariantMatch:
+    """One test variant's P against a published P.
+
+    Attributes
+    ----------
+    key, label : str
+        The variant (:class:`cohortstats.sensitivity.Variant`).
+    pvalue : float or None
+        None when the variant is undefined for these data.
+    matches : bool
+        Whether it prints as the published P.
+    """
+
+    key: str
+    label: str
+    pvalue: float | None
+    matches: bool
+
+
+@dataclass(frozen=True)
+class PValueSource:
+    """Which of the test variants print a published P, and a statcheck-style cross-check.
+
+    Attributes
+    ----------
+    claim, outcome, published : str
+    variants : tuple of VariantMatch
+    crosscheck : PCrossCheck or None
+    """
+
+    claim: str
+    outcome: str
+    published: str
+    variants: tuple
+    crosscheck: PCrossCheck | None
+
+
+def load_source(path) -> dict:
+    """The ``source:`` mapping of ``published.yml`` (citation, doi, pmid), as text."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in (doc.get("source") or {}).items()}
+
+
+def paper_n(claims: list[PublishedClaim]) -> int | None:
+    """The paper's number of patients: its count claim on ``cohort.n``."""
+    for c in claims:
+        if c.computed == "cohort.n" and c.kind == "count":
+            return int(interval(c.text, "count")[0])
+    return None
+
+
+def p_value_sources(claims: list[PublishedClaim], outcomes: dict) -> tuple:
+    """For each published P of an outcome: which test variants print it.
+
+    Parameters
+    ----------
+    claims : list of PublishedClaim
+    outcomes : dict
+        Outcome name -> :class:`cohortstats.results.OutcomeResult`.
+    """
+    out = []
+    for c in claims:
+        parts = c.computed.split(".")
+        if c.kind != "p" or len(parts) < 2 or parts[0] != "outcomes" or parts[1] not in outcomes:
+            continue
+        o = outcomes[parts[1]]
+        rows = tuple(VariantMatch(v.key, v.label, v.pvalue,
+                                  v.pvalue is not None and reproduces(v.pvalue, c.text, "p"))
+                     for v in o.variants)
+        check = None
+        if o.test is not None:
+            check = crosscheck_p(o.name, o.test.statistic, o.test.n_nonzero, o.test.p_value)
+        out.append(PValueSource(claim=c.id, outcome=o.name, published=c.text, variants=rows,
+                                crosscheck=check))
+    return tuple(out)
+
+
+def evaluate(run, upstream: dict):
+    """The fragment of ``04-claims``: every published number against the computed one.
+
+    Parameters
+    ----------
+    run : cohortstats.notebook.Run
+        ``run.published`` names ``published.yml`` (None: nothing to compare).
+    upstream : dict
+        The fragments ``cohort``, ``outcomes`` and ``sensitivity`` of the same build
+        (:func:`cohortstats.results.load_fragments`).
+
+    Returns
+    -------
+    cohortstats.results.ClaimsFragment
+    """
+    from .consistency import consistency
+    from .outcomes import describe
+    from .results import ClaimsFragment
+
+    key = run.key("outcomes", "method", "conf_level", "alpha", "published")
+    if run.published is None:
+        return ClaimsFragment(key=key, published=None, source={}, paper_n=None, claims=(),
+                              reproduced=0, total=0, p_value_sources=(), consistency=())
+    published = load_published(run.published)
+    computed = {"cohort": upstream["cohort"].counts, "outcomes": upstream["outcomes"].outcomes}
+    checks = tuple(check_claims(published, computed))
+    n = paper_n(published)
+    names = sorted({c.computed.split(".")[1] for c in published
+                    if c.computed.startswith("outcomes.") and c.computed.count(".") >= 2})
+    findings = consistency(published, n, {name: describe(name) for name in names}) if n else ()
+    return ClaimsFragment(key=key, published=run.published.name, source=load_source(run.published),
+                          paper_n=n, claims=checks, reproduced=sum(c.reproduced for c in checks),
+                          total=len(checks), p_value_sources=p_value_sources(published, computed["outcomes"]),
+                          consistency=tuple(findings))
+
+
+def claims_table(fragment):
+    """The published-vs-computed table of a claims fragment, as formatted cells."""
+    import pandas as pd
+
+    rows = []
+    for c in fragment.claims:
+        if c.computed is None:
+            computed = "not computed"
+        elif c.kind == "count":
+            computed = f"{c.computed:.0f}"
+        else:
+            computed = f"{c.computed:.6g}"
+        rows.append({"Number": c.id, "Published": c.published, "Computed": computed,
+                     "Verdict": "✓ reproduced" if c.reproduced else "✗ not reproduced"})
+    return pd.DataFrame(rows, columns=["Number", "Published", "Computed", "Verdict"])
+
+
+def verdict_sentence(fragment) -> str:
+    """``**13/13 published numbers reproduced.**`` (Markdown), or that nothing was compared."""
+    if fragment.published is None:
+        return "No published numbers were given (`published` is empty): nothing to compare."
+    return f"**{fragment.reproduced}/{fragment.total} published numbers reproduced.**"
+
+
+def consistency_table(fragment):
+    """The consistency findings of a claims fragment, as formatted cells."""
+    import pandas as pd
+
+    return pd.DataFrame([{"Outcome": f.outcome, "Check": f.check,
+                          "Result": "consistent" if f.passed else "inconsistent", "Finding": f.text}
+                         for f in fragment.consistency], columns=["Outcome", "Check", "Result", "Finding"])

@@ -1,34 +1,28 @@
-"""What each notebook hands to the report: plain JSON-able dictionaries.
+"""Make each notebook's fragment from what the analysis modules return.
 
-Each notebook computes with ``describe``, ``paired`` and ``sensitivity`` and
-saves one fragment with :func:`cohortstats.report.write_json`; the report step
-merges them. Keeping the conversion here keeps the notebooks to one call a step.
+The notebooks call :mod:`describe`, :mod:`sensitivity` and :mod:`plots`; these
+functions turn their results into the typed records of :mod:`cohortstats.results`
+(and into the display tables the notebooks show), so each notebook stays one call
+a step.
 """
 from __future__ import annotations
 
 import platform
 import subprocess
-from dataclasses import asdict
-from pathlib import Path
 
-from .describe import CohortCounts, OutcomeSummary, table1
-from .cohortfile import Cohort
 from .paths import ROOT
+from .results import (CohortFragment, OutcomeResult, OutcomesFragment, PrimaryTest, Provenance,
+                      SensitivityFragment)
 
-__all__ = ["cohort_fragment", "outcome_entry", "environment", "display_path"]
+__all__ = ["environment", "provenance", "cohort_fragment", "primary", "outcome_result",
+           "outcomes_fragment", "sensitivity_fragment", "tests_table", "METHOD_WORDS"]
 
-
-def display_path(path) -> str:
-    """The cohort path as shown in the report: relative to the bundle when inside it.
-
-    Only the file name is kept for a file outside the bundle, so no directory of
-    the user's machine (which may name a person or a hospital) reaches the report.
-    """
-    p = Path(path).resolve()
-    try:
-        return p.relative_to(ROOT).as_posix()
-    except ValueError:
-        return p.name
+#: How the primary test's P was computed, in words, by the method actually used.
+METHOD_WORDS = {
+    "exact": "Wilcoxon matched-pairs signed-rank test, exact conditional null (zeros dropped), two-sided",
+    "approx": "Wilcoxon matched-pairs signed-rank test, normal approximation with tie and continuity "
+              "correction (zeros dropped), two-sided",
+}
 
 
 def environment() -> dict:
@@ -51,53 +45,199 @@ def environment() -> dict:
     return env
 
 
-def cohort_fragment(cohort: Cohort, counts: CohortCounts) -> dict:
-    """The fragment of notebook 01: counts, Table 1, provenance, environment."""
-    t1 = table1(counts)
-    return {
-        "cohort": {**counts.to_dict()},
-        "table1": t1.to_dict(orient="records"),
-        "provenance": {"file": display_path(cohort.path), "sha256": cohort.sha256,
-                       "reconstructed": cohort.reconstructed},
-        "environment": environment(),
-    }
+def provenance(cohort) -> Provenance:
+    """Where the data came from: the file's base name as given (never its folders), its hash."""
+    from pathlib import PurePath
+
+    from .parameters import shown
+
+    name = PurePath(str(cohort.path)).name
+    if not name.isprintable():
+        name = shown(name)[1:-1]
+    return Provenance(file=name, sha256=cohort.sha256, reconstructed=bool(cohort.reconstructed),
+                      n=int(cohort.n))
 
 
-def outcome_entry(summary: OutcomeSummary, test) -> dict:
-    """One outcome of ``results.json``: summaries and the primary signed-rank test.
+def cohort_fragment(run, counts, table1) -> CohortFragment:
+    """The fragment of ``01-cohort``.
 
     Parameters
     ----------
-    summary : OutcomeSummary
-    test : SignedRankResult or None
-        None when no patient has a non-zero change (the test is undefined).
+    run : cohortstats.notebook.Run
+    counts : cohortstats.describe.CohortCounts
+    table1 : pandas.DataFrame
+        Formatted cells, as :func:`cohortstats.describe.table1` returns them.
     """
-    o = summary.outcome
-    entry = {
-        "label": o.label, "unit": o.unit, "baseline_column": o.baseline, "followup_column": o.followup,
-        "n_pairs": summary.n_pairs, "n_missing": summary.n_missing,
-        "n_decreased": summary.n_decreased, "n_unchanged": summary.n_unchanged,
-        "n_increased": summary.n_increased,
-        "baseline_mean": summary.baseline.mean, "baseline_sd": summary.baseline.sd,
-        "followup_mean": summary.followup.mean, "followup_sd": summary.followup.sd,
-        "baseline": asdict(summary.baseline), "followup": asdict(summary.followup),
-        "change": asdict(summary.change),
-    }
-    if test is None:
-        entry.update({"p_value": None, "method": "not computed: no non-zero difference",
-                      "statistic": None, "n_nonzero": 0, "estimate": None, "conf_int": None,
-                      "effect_size": None, "z": None})
-    else:
-        entry.update({"p_value": float(test.pvalue), "method": _method_words(test),
-                      "statistic": float(test.statistic), "n_nonzero": int(test.n_nonzero),
-                      "estimate": None if test.estimate is None else float(test.estimate),
-                      "conf_int": None if test.conf_int is None else [float(v) for v in test.conf_int],
-                      "effect_size": None if test.effect_size is None else float(test.effect_size),
-                      "z": None if test.z is None else float(test.z)})
-    return entry
+    rows = tuple(tuple(str(v) for v in row) for row in table1.itertuples(index=False))
+    return CohortFragment(key=run.key("outcomes"), provenance=provenance(run.cohort),
+                          counts=counts, table1=(tuple(str(c) for c in table1.columns),) + rows,
+                          environment=environment())
 
 
-def _method_words(test) -> str:
-    if test.method == "exact":
-        return "Wilcoxon matched-pairs signed-rank test, exact conditional null (zeros dropped)"
-    return "Wilcoxon matched-pairs signed-rank test, normal approximation with tie and continuity correction"
+def primary(result, conf_level: float) -> PrimaryTest:
+    """The primary test's record from a :class:`cohortstats.paired.SignedRankResult`."""
+    ci = None if result.conf_int is None else tuple(float(v) for v in result.conf_int)
+    return PrimaryTest(method=METHOD_WORDS.get(result.method, result.method),
+                       statistic=float(result.statistic), n_nonzero=int(result.n_nonzero),
+                       p_value=float(result.pvalue),
+                       estimate=None if result.estimate is None else float(result.estimate),
+                       conf_int=ci, conf_level=float(conf_level),
+                       ci_method=str(getattr(result, "ci_method", "") or ""),
+                       effect_size=None if result.effect_size is None else float(result.effect_size))
+
+
+def outcome_result(outcome, summary, test, variants, figure, conf_level: float) -> OutcomeResult:
+    """Everything computed for one outcome, as the report reads it.
+
+    Parameters
+    ----------
+    outcome : cohortstats.outcomes.Outcome
+    summary : cohortstats.describe.OutcomeSummary
+    test : SignedRankResult or str
+        The primary test, or why it could not be computed.
+    variants : sequence of cohortstats.sensitivity.Variant
+    figure : cohortstats.results.Figure or None
+    conf_level : float
+    """
+    defined = not isinstance(test, str)
+    return OutcomeResult(
+        name=outcome.name, label=outcome.label, unit=outcome.unit, decimals=outcome.decimals,
+        described=outcome.described, n_pairs=summary.n_pairs, n_missing=summary.n_missing,
+        n_decreased=summary.n_decreased, n_unchanged=summary.n_unchanged,
+        n_increased=summary.n_increased, baseline=summary.baseline, followup=summary.followup,
+        change=summary.change, test=primary(test, conf_level) if defined else None,
+        test_undefined=None if defined else test, variants=tuple(variants), figure=figure)
+
+
+def outcomes_fragment(run, results: dict) -> OutcomesFragment:
+    """The fragment of ``02-outcomes``: outcome name -> :class:`OutcomeResult`, in order."""
+    return OutcomesFragment(key=run.key("outcomes", "method", "conf_level"), outcomes=dict(results))
+
+
+def sensitivity_fragment(run, loo: dict) -> SensitivityFragment:
+    """The fragment of ``03-sensitivity``: outcome -> LeaveOneOut, or the reason it is missing."""
+    done = {k: v for k, v in loo.items() if not isinstance(v, str)}
+    reasons = {k: v for k, v in loo.items() if isinstance(v, str)}
+    return SensitivityFragment(key=run.key("outcomes", "method", "alpha"),
+                               leave_one_out={k: done.get(k) for k in loo}, not_computed=reasons)
+
+
+def tests_table(results: dict):
+    """The primary tests of :func:`outcome_result` records as a table of formatted cells."""
+    import pandas as pd
+
+    from .rounding import fmt
+
+    rows = []
+    for r in results.values():
+        t = r.test
+        unit = r.unit
+        if t is None:
+            rows.append({"Outcome": f"{r.label} ({unit})", "Pairs": r.n_pairs, "Non-zero": "—",
+                         "T+": "—", "P": "not computed", "Decrease, HL estimate": "—",
+                         "CI": r.test_undefined, "How": ""})
+            continue
+        ci = "—" if t.conf_int is None else (f"{fmt(t.conf_int[0], r.decimals + 1)} to "
+                                             f"{fmt(t.conf_int[1], r.decimals + 1)}")
+        rows.append({"Outcome": f"{r.label} ({unit})", "Pairs": r.n_pairs, "Non-zero": t.n_nonzero,
+                     "T+": fmt(t.statistic, 1), "P": p_text(t.p_value),
+                     "Decrease, HL estimate": "—" if t.estimate is None else fmt(t.estimate, r.decimals + 1),
+                     f"{t.conf_level:.0%} CI": ci, "How": t.ci_method})
+    return pd.DataFrame(rows)
+
+
+def p_text(p: float | None) -> str:
+    """A P as tables print it: three significant decimals, ``< 0.001`` below."""
+    from .rounding import fmt
+
+    if p is None:
+        return "—"
+    return "< 0.001" if p < 0.001 else fmt(p, 3)
+
+
+def primary_test(run, outcome):
+    """The primary test of one outcome, or why it cannot be computed (a sentence).
+
+    Parameters
+    ----------
+    run : cohortstats.notebook.Run
+    outcome : cohortstats.outcomes.Outcome
+
+    Returns
+    -------
+    cohortstats.paired.SignedRankResult or str
+    """
+    from .describe import complete_pairs
+    from .sensitivity import primary_test as _primary
+
+    b, a, _ = complete_pairs(run.cohort.frame[outcome.baseline], run.cohort.frame[outcome.followup])
+    if b.size == 0:
+        return "no patient has both values"
+    result = _primary(b, a, method=run.params.method, conf_level=run.params.conf_level)
+    if result is None:
+        return ("no patient's value changed: the signed-rank test needs at least one non-zero "
+                "difference")
+    return result
+
+
+def leave_one_out(run, outcome):
+    """Leave-one-patient-out of one outcome, or why it was not computed (a sentence)."""
+    from .sensitivity import LOO_MAX_PAIRS, leave_one_out as _loo
+
+    b, a = run.cohort.frame[outcome.baseline], run.cohort.frame[outcome.followup]
+    result = _loo(b, a, method=run.params.method, alpha=run.params.alpha)
+    if result is None:
+        n = int((b.notna() & a.notna()).sum())
+        if n > LOO_MAX_PAIRS:
+            return f"{n} pairs, above {LOO_MAX_PAIRS}: one patient cannot change the conclusion"
+        return f"{n} patient{'' if n == 1 else 's'} with both values; at least 3 are needed"
+    return result
+
+
+def loo_table(results: dict, outcomes):
+    """Leave-one-out summaries as a table of formatted cells, one row per outcome."""
+    import pandas as pd
+
+    rows = []
+    for o in outcomes:
+        r = results[o.name]
+        if isinstance(r, str):
+            rows.append({"Outcome": o.label, "Analyses": "—", "P, lowest": "—", "P, highest": "—",
+                         "Below alpha": f"not computed: {r}"})
+        else:
+            rows.append({"Outcome": o.label, "Analyses": r.n_pairs, "P, lowest": p_text(r.p_min),
+                         "P, highest": p_text(r.p_max),
+                         "Below alpha": f"{r.n_below} of {r.n_pairs} (alpha = {r.alpha:g})"})
+    return pd.DataFrame(rows)
+
+
+def figure_estimate(test, conf_level: float) -> dict:
+    """The estimate and CI a figure draws beside the changes (keyword arguments of ``plots.outcome_figure``)."""
+    if isinstance(test, str) or test.estimate is None:
+        return {"estimate": None, "conf_int": None, "conf_level": conf_level, "ci_label": ""}
+    ci = None if test.conf_int is None else tuple(float(v) for v in test.conf_int)
+    label = "exact" if test.method == "exact" else "asymptotic"
+    return {"estimate": float(test.estimate), "conf_int": ci, "conf_level": conf_level,
+            "ci_label": f"Hodges–Lehmann, {label}"}
+
+
+def variants_table(variants, outcome):
+    """One outcome's test variants as a table of formatted cells."""
+    import pandas as pd
+
+    from .rounding import fmt
+
+    rows = []
+    d = outcome.decimals + 1
+    for v in variants:
+        reason = getattr(v, "reason", None)
+        if reason:
+            rows.append({"Test": v.label, "n": "—", "Statistic": "—", "P": "not computed",
+                         "Estimate": "—", "CI": "—", "Note": reason})
+            continue
+        ci = "—" if v.conf_int is None else f"{fmt(v.conf_int[0], d)} to {fmt(v.conf_int[1], d)}"
+        rows.append({"Test": v.label + (" (primary)" if v.primary else ""), "n": v.n,
+                     "Statistic": fmt(v.statistic, 3), "P": p_text(v.pvalue),
+                     "Estimate": "—" if v.estimate is None else fmt(v.estimate, d), "CI": ci,
+                     "Note": getattr(v, "ci_method", None) or ""})
+    return pd.DataFrame(rows)

@@ -491,8 +491,14 @@ def main(argv=None) -> int:
                     "(a reconstruction, not patient records).")
     parser.add_argument("--seed", type=int, default=0, help="search seed (default 0: the shipped cohort)")
     parser.add_argument("--out", default="-", help="CSV to write ('-' for stdout, the default)")
+    parser.add_argument("--out-default", action="store_true",
+                        help="write data/cohort.csv for seed 0, data/cohort-seed<N>.csv otherwise")
     parser.add_argument("--published", default=str(PUBLISHED), help="published numbers (YAML)")
     args = parser.parse_args(argv)
+    if args.out_default:
+        from .paths import DATA
+
+        args.out = str(DATA / ("cohort.csv" if args.seed == 0 else f"cohort-seed{args.seed}.csv"))
     with open(args.published, encoding="utf-8") as fh:
         published = yaml.safe_load(fh)["claims"]
     frame = reconstruct(published, args.seed)

@@ -1,0 +1,182 @@
+"""What every notebook does first and last: check its parameters, load the cohort, save its fragment.
+
+A notebook's first cell after its parameters is one call::
+
+    run = notebook.start(cohort=cohort, output_dir=output_dir, outcomes=outcomes, ...)
+
+which checks every parameter (one line on a bad one, in JupyterLab as under
+``make``), loads and validates the cohort, and says which cohort it is. The last
+cell saves the notebook's fragment with ``run.save(...)``, keyed by the cohort's
+SHA-256, the parameters and the code version (:mod:`cohortstats.results`).
+
+Run with its defaults in JupyterLab, a notebook writes under ``scratch/`` (git-
+ignored): never into the pipeline's ``build/``, so ``make report`` after a lab
+session gives the report it gave before.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .parameters import OneLineError, Parameters, check_parameters, shown
+
+__all__ = ["Run", "InputError", "start", "upstream", "say", "show", "figure"]
+
+
+class InputError(OneLineError):
+    """A cohort or published-numbers file the analysis cannot use (one line)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook run.
+
+    Attributes
+    ----------
+    cohort : cohortstats.cohortfile.Cohort
+    params : Parameters
+    output_dir : Path
+        Where fragments and figures go.
+    published : Path or None
+        The published numbers, or None (no comparison with the paper).
+    published_sha256 : str or None
+    """
+
+    cohort: object
+    params: Parameters
+    output_dir: Path
+    published: Path | None
+    published_sha256: str | None
+
+    @property
+    def outcomes(self):
+        return self.cohort.outcomes
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / "figures"
+
+    def key(self, *names: str):
+        """The build key of this run, naming the parameters the notebook's results depend on."""
+        from .results import build_key
+
+        values = {"outcomes": list(self.params.outcomes), "method": self.params.method,
+                  "conf_level": self.params.conf_level, "alpha": self.params.alpha,
+                  "published": self.published_sha256}
+        return build_key(self.cohort.sha256, **{n: values[n] for n in names})
+
+    def save(self, fragment) -> Path:
+        """Save this notebook's fragment for the report."""
+        from .results import save_fragment
+
+        path = save_fragment(fragment, self.output_dir)
+        say(f"Saved for the report: `{path.name}`, cohort SHA-256 `{self.cohort.sha256[:12]}…`.")
+        return path
+
+
+def start(cohort: str, output_dir: str, outcomes=None, method: str = "auto",
+          conf_level: float = 0.95, alpha: float = 0.05, published: str | None = None,
+          quiet: bool = False) -> Run:
+    """Check the parameters, load and validate the cohort.
+
+    Parameters
+    ----------
+    cohort : str
+        The cohort CSV (data/README.md gives the format).
+    output_dir : str
+        Where fragments and figures are written.
+    outcomes, method, conf_level, alpha
+        See :func:`cohortstats.parameters.check_parameters`.
+    published : str or None
+        ``published.yml`` with the paper's numbers; empty or None for none.
+    quiet : bool
+        Do not print which cohort was loaded.
+
+    Returns
+    -------
+    Run
+
+    Raises
+    ------
+    ParameterError, InputError
+        One line naming the parameter or the file, row and column.
+    """
+    from .cohortfile import CohortError, load_cohort
+
+    params = check_parameters(outcomes=outcomes, method=method, conf_level=conf_level, alpha=alpha)
+    if not isinstance(output_dir, str) or not output_dir.strip():
+        raise InputError(f"`output_dir` must name a folder; not {shown(output_dir)}.")
+    try:
+        data = load_cohort(cohort, outcomes=list(params.outcomes))
+    except CohortError as exc:
+        raise InputError(str(exc)) from None
+    pub = Path(published) if published else None
+    pub_sha = None
+    if pub is not None:
+        try:
+            pub_sha = hashlib.sha256(pub.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise InputError(f"published numbers {shown(str(pub))} cannot be read ({exc.strerror})") from None
+    run = Run(cohort=data, params=params, output_dir=Path(output_dir), published=pub,
+              published_sha256=pub_sha)
+    if not quiet:
+        kind = ("the bundle's **reconstructed cohort — not patient records**" if data.reconstructed
+                else "a **user-supplied cohort**")
+        say(f"Cohort `{Path(cohort).name}`: {data.n} patients, {kind}; SHA-256 `{data.sha256[:12]}…`. "
+            f"Outcomes: {', '.join(o.label_unit for o in data.outcomes)}.")
+    return run
+
+
+def say(markdown: str) -> None:
+    """Show a sentence (Markdown) in the notebook; print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython ships with the environment
+        print(markdown)
+        return
+    if get_ipython() is None:
+        print(markdown)
+    else:
+        display(Markdown(markdown))
+
+
+def show(table, caption: str):
+    """Show a table of formatted cells, introduced by ``caption``, without a bare index."""
+    say(caption)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        print(table.to_string(index=False))
+        return
+    if get_ipython() is None:
+        print(table.to_string(index=False))
+    else:
+        display(table.style.hide(axis="index"))
+
+
+def upstream(run) -> dict:
+    """The fragments of notebooks 1–3 in ``run.output_dir``, checked against this run.
+
+    Raises
+    ------
+    cohortstats.results.FragmentError
+        One line naming the fragment and what differs (another cohort, other parameters).
+    """
+    from .results import load_fragments
+
+    return load_fragments(run.output_dir, run.key("outcomes", "method", "conf_level", "alpha"),
+                          names=("cohort", "outcomes", "sensitivity"))
+
+
+def figure(path) -> None:
+    """Show a saved SVG figure inline."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import SVG, display
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is not None:
+        display(SVG(filename=str(path)))

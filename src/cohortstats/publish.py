@@ -1,0 +1,128 @@
+"""Publish one build: ``reports/`` and ``figures/`` hold exactly its outputs, or stay as they were.
+
+Both folders are written whole beside their targets, then swapped in (Linux
+``renameat2(RENAME_EXCHANGE)``: each swap is one atomic step; interrupts are held
+off between the two swaps, and a failed second swap undoes the first). A figure
+of an earlier cohort is gone once the new report is published.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+from .render import render_html
+from .results import assemble, dumps, load_fragments
+
+__all__ = ["publish_build", "swap_in"]
+
+#: Files kept in figures/ whatever the build (committed to git).
+KEEP_IN_FIGURES = ("README.md",)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _swap(staged: Path, target: Path) -> None:
+    """Put ``staged`` at ``target``; afterwards ``staged`` holds the previous target (or is gone)."""
+    if target.is_dir() and _exchange(staged, target):
+        return
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        target.rename(old)
+        staged.rename(target)
+        old.rename(staged)
+    else:
+        staged.rename(target)
+
+
+def swap_in(pairs: list[tuple[Path, Path]]) -> None:
+    """Swap every (staged, target) pair in, all or none; remove what they replaced.
+
+    Interrupts (Ctrl-C, SIGTERM) wait until the swaps are done.
+    """
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    done = []
+    try:
+        for staged, target in pairs:
+            _swap(staged, target)
+            done.append((staged, target))
+    except BaseException:
+        for staged, target in reversed(done):  # undo: the previous outputs come back
+            if staged.exists():
+                _swap(staged, target)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    for staged, _ in pairs:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def _staging(target: Path) -> Path:
+    staged = target.with_name(f".{target.name}.staged-{os.getpid()}")
+    shutil.rmtree(staged, ignore_errors=True)
+    staged.mkdir(parents=True)
+    return staged
+
+
+def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> dict:
+    """Render one build's report and publish it with its figures.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The build's folder (``build/<digest>``), holding ``fragments/``,
+        ``figures/`` and ``notebooks/``.
+    build_id : str
+        The build's digest, recorded in results.json (a later identical build
+        finds it there and does nothing).
+    reports, figures : str or Path
+        Where the report and the figures are published.
+    expected : cohortstats.results.BuildKey, optional
+        The build being made; every fragment must agree with it.
+
+    Returns
+    -------
+    dict
+        ``results.json`` as a mapping.
+    """
+    out_dir, reports, figures = Path(out_dir), Path(reports), Path(figures)
+    results = assemble(load_fragments(out_dir, expected), build=build_id)
+    payload = dumps(results)
+    page = render_html(results, out_dir / "figures",
+                       links={name: f"notebooks/{name}.ipynb" for name in
+                              ("01-cohort", "02-outcomes", "03-sensitivity", "04-claims")})
+    reports.parent.mkdir(parents=True, exist_ok=True)
+    figures.parent.mkdir(parents=True, exist_ok=True)
+    staged_reports, staged_figures = _staging(reports), _staging(figures)
+    try:
+        (staged_reports / "notebooks").mkdir()
+        for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
+            shutil.copyfile(nb, staged_reports / "notebooks" / nb.name)
+        (staged_reports / "results.json").write_text(payload, encoding="utf-8")
+        (staged_reports / "results.html").write_text(page, encoding="utf-8")
+        for keep in KEEP_IN_FIGURES:
+            if (figures / keep).is_file():
+                shutil.copyfile(figures / keep, staged_figures / keep)
+        for o in results.outcomes.values():
+            for name in (o.figure.files if o.figure else ()):
+                shutil.copyfile(out_dir / "figures" / name, staged_figures / name)
+        swap_in([(staged_reports, reports), (staged_figures, figures)])
+    finally:
+        shutil.rmtree(staged_reports, ignore_errors=True)
+        shutil.rmtree(staged_figures, ignore_errors=True)
+    return json.loads(payload)
