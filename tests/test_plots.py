@@ -1,42 +1,252 @@
-"""Figures: what was drawn, checked against numbers computed independently with numpy."""
+"""Figures: what was drawn, checked against numbers computed independently with pandas."""
 import hashlib
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex
+from matplotlib.container import ErrorbarContainer
 
-from cohortstats import plots
+from cohortstats import cohortfile, plots
+from cohortstats.outcomes import describe as describe_outcome
+from conftest import HEADER, SHIPPED
 
 B = np.array([35, 7.5, 12.5, np.nan, 20])
 F = np.array([30, 7.5, 5, 10, 25])
+OK = ~np.isnan(B)  # the fourth patient lacks the baseline
 
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def _pairs(lines):
+    return sorted(tuple(float(v) for v in line.get_ydata()) for line in lines)
+
+
+# --------------------------------------------------------------------------- before/after panel
 
 def test_one_line_per_complete_pair_plus_the_mean():
     fig, ax = plt.subplots()
     out = plots.paired_plot(B, F, label="Prednisone dose", unit="mg", ax=ax)
     assert out is ax
     assert len(ax.lines) == 4 + 1  # four complete pairs, then the mean line
-    ok = ~np.isnan(B)
-    mean = ax.lines[-1].get_ydata()
-    assert mean == pytest.approx([B[ok].mean(), F[ok].mean()])
-    assert [tuple(l.get_ydata()) for l in ax.lines[:-1]] == [tuple(p) for p in zip(B[ok], F[ok])]
+    df = pd.DataFrame({"b": B, "f": F}).dropna()
+    assert ax.lines[-1].get_ydata() == pytest.approx([df["b"].mean(), df["f"].mean()])
+    assert _pairs(ax.lines[:-1]) == sorted(zip(df["b"], df["f"]))
+    # colour by direction: 35 -> 30 and 12.5 -> 5 decreased, 7.5 -> 7.5 unchanged, 20 -> 25 increased
+    colour = {tuple(float(v) for v in l.get_ydata()): to_hex(l.get_color()) for l in ax.lines[:-1]}
+    assert colour[(35, 30)] == colour[(12.5, 5)] == plots.COLORS["decreased"]
+    assert colour[(7.5, 7.5)] == plots.COLORS["unchanged"]
+    assert colour[(20, 25)] == plots.COLORS["increased"]
     assert ax.get_ylabel() == "Prednisone dose (mg)"
-    assert "n = 4 pairs" in ax.get_title()
+    assert "n = 4 pairs" in ax.get_title() and "reconstructed" not in ax.get_title()
 
 
-def test_large_cohorts_aggregate():
-    rng = np.random.default_rng(0)
+def test_reconstructed_data_say_so_in_the_title():
+    ax = plots.paired_plot(B, F, label="Prednisone dose", unit="mg", reconstructed=True)
+    assert ax.get_title().endswith("(reconstructed data)")
+
+
+def test_an_empty_unit_prints_no_brackets():
+    ax = plots.paired_plot(B, F, label="C3", unit="")
+    assert ax.get_ylabel() == "C3"
+
+
+def test_large_cohorts_aggregate(rng):
     b = rng.integers(0, 50, 5000).astype(float)
     f = b - rng.integers(0, 10, 5000)
-    fig, ax = plt.subplots()
-    plots.paired_plot(b, f, ax=ax, max_lines=200)
-    assert len(ax.lines) < 20  # box-plot artists and one median line, not 5000 lines
-    assert ax.lines[-1].get_ydata() == pytest.approx([np.median(b), np.median(f)])
+    fig, (left, right) = plt.subplots(1, 2)
+    plots.paired_plot(b, f, ax=left, max_lines=200)
+    assert len(left.lines) < 20  # box-plot artists and one median line, not 5000 lines
+    assert left.lines[-1].get_ydata() == pytest.approx([np.median(b), np.median(f)])
+    plots.change_plot(b, f, ax=right, max_points=200)
+    assert not [c for c in right.collections if isinstance(c, PathCollection)]  # no 5000 dots
+    assert len(right.patches) == 1  # one box of the changes
 
 
 def test_unequal_lengths():
     with pytest.raises(ValueError, match="same length"):
         plots.paired_plot([1, 2], [1])
+    with pytest.raises(ValueError, match="same length"):
+        plots.change_plot([1, 2], [1])
+
+
+# --------------------------------------------------------------------------- change panel
+
+def test_change_panel_draws_each_change_and_the_estimate():
+    fig, ax = plt.subplots()
+    out = plots.change_plot(B, F, estimate=5.0, conf_int=(-2.5, 7.5), conf_level=0.95,
+                            ci_label="exact", label="Prednisone dose", unit="mg", decimals=2, ax=ax)
+    assert out is ax
+    df = pd.DataFrame({"b": B, "f": F}).dropna()
+    d = df["b"] - df["f"]  # drug start - 6 months: 5, 0, 7.5, -5
+    dots = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(dots) == 1
+    assert sorted(dots[0].get_offsets()[:, 1]) == sorted(d)
+    (bar,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    point, caps, (segments,) = bar
+    assert point.get_ydata().astype(float) == pytest.approx([5.0])
+    assert segments.get_segments()[0][:, 1] == pytest.approx([-2.5, 7.5])
+    assert ax.get_ylabel() == "Decrease, drug start − 6 months (mg)"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "95% CI (exact)" in ticks[1]
+    texts = [t.get_text() for t in ax.texts]
+    assert "5.00\n[-2.50, 7.50]" in texts  # printed at the given decimals
+
+
+def test_change_panel_says_when_the_estimate_is_not_computed():
+    ax = plots.change_plot(B, F, unit="mg")
+    assert not [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert any("not computed" in t.get_text() for t in ax.texts)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"estimate": float("nan")}, "`estimate`"),
+    ({"estimate": 1.0, "conf_int": (3.0, 1.0)}, "`conf_int`"),
+    ({"estimate": 1.0, "conf_int": (0.0, 2.0), "conf_level": 95}, "`conf_level`"),
+])
+def test_change_panel_validates(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plots.change_plot(B, F, **kwargs)
+
+
+# --------------------------------------------------------------------------- saved figure
+
+def _figure(tmp_path, name="out", cohort_path=SHIPPED, outcome_index=0, **kwargs):
+    cohort = cohortfile.load_cohort(cohort_path)
+    kwargs.setdefault("estimate", 12.5)
+    kwargs.setdefault("conf_int", (3.75, 26.25))
+    kwargs.setdefault("ci_label", "Walsh averages")
+    fig = plots.outcome_figure(cohort, cohort.outcomes[outcome_index], tmp_path / name, **kwargs)
+    return cohort, fig
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """The shipped cohort's prednisone figure, drawn once for the tests that only read it."""
+    tmp_path = tmp_path_factory.mktemp("figures")
+    cohort, fig = _figure(tmp_path)
+    return tmp_path, fig
+
+
+def test_outcome_figure_files_and_record(shipped):
+    tmp_path, fig = shipped
+    assert fig.outcome == fig.stem == "prednisone_mg"
+    assert fig.files == ("prednisone_mg.svg", "prednisone_mg.pdf", "prednisone_mg.png",
+                         "prednisone_mg.csv")
+    assert all((tmp_path / "out" / f).stat().st_size > 0 for f in fig.files)
+    # 170 mm x 80 mm at 96 CSS px per inch: 170 / 25.4 * 96 = 642.5 -> 643; 80 -> 302.4 -> 302
+    assert (fig.width, fig.height) == (643, 302)
+
+
+def test_outcome_figure_leaves_no_pyplot_figure_open(tmp_path):
+    _figure(tmp_path)
+    assert plt.get_fignums() == []  # drawn without pyplot: nothing left open
+
+
+def test_csv_is_exactly_the_plotted_data(shipped):
+    tmp_path, fig = shipped
+    got = pd.read_csv(tmp_path / "out" / "prednisone_mg.csv")
+    assert list(got.columns) == ["patient", "panel", "time", "value", "direction"]
+    raw = pd.read_csv(SHIPPED)
+    assert "patient_id" not in got.columns
+    text = (tmp_path / "out" / "prednisone_mg.csv").read_text()
+    assert not any(pid in text for pid in raw["patient_id"])  # no identifier anywhere
+    n = len(raw)
+    before = got[got["time"] == "drug start"].set_index("patient")["value"]
+    after = got[got["time"] == "6 months"].set_index("patient")["value"]
+    change = got[got["panel"] == "change"].set_index("patient")["value"]
+    assert list(before.index) == list(range(1, n + 1))  # a sequence number, not an id
+    assert before.tolist() == raw["prednisone_mg_baseline"].tolist()
+    assert after.tolist() == raw["prednisone_mg_6mo"].tolist()
+    d = raw["prednisone_mg_baseline"] - raw["prednisone_mg_6mo"]
+    assert change.tolist() == pytest.approx(d.tolist())
+    assert (got["panel"] == "before/after").sum() == 2 * n  # one row per patient and time point
+    # R01 and R05 keep their dose (20 -> 20, 35 -> 35): unchanged; the other 8 decreased
+    direction = got[got["panel"] == "change"]["direction"].value_counts().to_dict()
+    assert direction == {"decreased": 8, "unchanged": 2}
+
+
+def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
+    path = write_csv(HEADER + "\nA1,F,W,10,5,1,1\nA2,F,W,20,,1,1\nA3,M,W,30,15,1,2\n")
+    cohort, fig = _figure(tmp_path, cohort_path=path, estimate=None, conf_int=None)
+    got = pd.read_csv(tmp_path / "out" / f"{fig.stem}.csv")
+    assert got[got["panel"] == "change"]["value"].tolist() == [5, 15]  # A1 and A3 only
+    assert "2 patients with both values (1 with a value not recorded not shown)" in fig.caption
+    assert "not computed" in fig.caption and "not computed" in fig.alt
+    assert "reconstructed" not in fig.caption.lower()  # A1.. ids: not a reconstruction
+
+
+def test_all_four_files_are_byte_identical_when_saved_twice(tmp_path):
+    _, one = _figure(tmp_path, "one")
+    _, two = _figure(tmp_path, "two")
+    for name in one.files:
+        a, b = (tmp_path / d / name for d in ("one", "two"))
+        assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest(), name
+
+
+def test_files_are_as_journals_take_them(shipped):
+    from PIL import Image
+
+    tmp_path, fig = shipped
+    folder = tmp_path / "out"
+    pdf = (folder / "prednisone_mg.pdf").read_bytes()
+    assert b"/FontFile2" in pdf           # TrueType fonts embedded (pdf.fonttype 42)
+    assert b"/CreationDate" not in pdf and b"/Producer" not in pdf
+    with Image.open(folder / "prednisone_mg.png") as im:
+        assert im.info["dpi"] == pytest.approx((600, 600), abs=0.01)
+        # 170 mm at 600 dpi = 170 / 25.4 * 600 = 4015.7 pixels
+        assert abs(im.size[0] - 170 / 25.4 * 600) < 1.5
+        assert "Software" not in im.info
+    svg = (folder / "prednisone_mg.svg").read_text()
+    assert "<dc:date>" not in svg
+    assert 'width="481.889764pt"' in svg  # 170 mm = 481.89 pt: no tight-bbox cropping
+    assert "(reconstructed data)" in svg  # the shipped cohort is a reconstruction; text stays text
+
+
+def test_caption_and_alt_words_and_numbers(shipped):
+    tmp_path, fig = shipped
+    assert "d = drug start − 6 months (positive = a decrease)" in fig.caption
+    assert "95% confidence interval (Walsh averages)" in fig.caption
+    assert fig.caption.endswith("Reconstructed data, not patient records.")
+    raw = pd.read_csv(SHIPPED)
+    # means 235 / 10 = 23.5 and 122.5 / 10 = 12.25, at prednisone's 2 decimals; 8 decreased,
+    # 2 unchanged (R01, R05), none increased; the largest decrease is R10's 45 - 7.5 = 37.5
+    assert f"mean {raw['prednisone_mg_baseline'].mean():.2f} mg at drug start" in fig.alt
+    assert "mean 23.50 mg at drug start and 12.25 mg at 6 months" in fig.alt
+    assert "8 decreased, 2 unchanged, 0 increased" in fig.alt
+    assert "from 0.00 mg to 37.50 mg" in fig.alt
+    # 26.25 is a tie at 2 decimals only if printed at 1; at 2 it stays "26.25"
+    assert "Hodges–Lehmann estimate 12.50 mg (95% CI 3.75 mg to 26.25 mg)" in fig.alt
+
+
+def test_alt_rounds_half_up(tmp_path):
+    # ESR prints at 1 decimal: 10.25 -> "10.3" half up (f"{10.25:.1f}" gives "10.2")
+    _, fig = _figure(tmp_path, outcome_index=1, estimate=10.25, conf_int=(2.05, 26.0))
+    assert "Hodges–Lehmann estimate 10.3 mm/hour (95% CI 2.1 mm/hour to 26.0 mm/hour)" in fig.alt
+
+
+def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
+    path = write_csv("patient_id,sex,race,c3_baseline,c3_6mo\nA1,F,W,1.25,1\nA2,M,W,2,2\n")
+    cohort = cohortfile.load_cohort(path, outcomes="c3")
+    fig = plots.outcome_figure(cohort, describe_outcome("c3"), tmp_path)
+    assert "C3 (unit not stated)" in fig.caption and "()" not in fig.caption
+    assert "C3 (unit not stated)" in fig.alt and "unit not stated)" in fig.alt
+    svg = (tmp_path / "c3.svg").read_text()
+    assert "Decrease, drug start − 6 months (unit not stated)" in svg
+
+
+def test_no_backend_or_rcparams_are_changed(tmp_path):
+    backend = matplotlib.get_backend()
+    before = dict(matplotlib.rcParams)
+    _figure(tmp_path)
+    assert matplotlib.get_backend() == backend
+    assert dict(matplotlib.rcParams) == before
 
 
 def test_saved_svg_is_byte_identical(tmp_path):
