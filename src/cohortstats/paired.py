@@ -19,12 +19,14 @@ import numbers
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import ndtr, ndtri
 
 __all__ = ["SignedRankResult", "paired_signed_rank", "signed_rank_null",
-           "EXACT_MAX_N", "EXACT_LIMIT_N", "WALSH_MAX_N"]
+           "EXACT_MAX_N", "EXACT_LIMIT_N", "WALSH_MAX_N", "TIE_RTOL", "SIGN_CONVENTION",
+           "merge_near_ties"]
 
 #: ``method="auto"`` uses the exact distribution when fewer than this many
 #: non-zero differences are left (GraphPad Prism's rule for exact p with ties).
@@ -36,11 +38,24 @@ EXACT_MAX_N = 200
 #: would need ~1 day and ~150 GB).
 EXACT_LIMIT_N = 10_000
 
-#: With the exact method and no ties/zeros, R's Hodges-Lehmann estimate and
-#: interval come from all ``n (n + 1) / 2`` Walsh averages (``n**2 / 2``
-#: doubles).  Above this many non-zero differences the asymptotic (uniroot)
-#: estimate and interval are used instead (``ci_method`` says which).
+#: With ``method="exact"`` the Hodges-Lehmann estimate and interval come from
+#: the Walsh averages ``(d_i + d_j) / 2`` of the non-zero differences, built on
+#: their distinct values: ``k (k + 1) / 2`` sums for ``k`` distinct values (k =
+#: 5000: 12.5 million doubles, ~0.2 GB and ~1-2 s).  Above this many *distinct*
+#: non-zero differences the asymptotic estimate and interval are used instead
+#: and ``ci_method`` says so.  Data on a grid (2.5 mg doses, whole mm/hour) have
+#: few distinct values, so the exact interval is cheap for any ``n`` the exact
+#: test accepts (``EXACT_LIMIT_N``); continuous data reach the limit at 5000 pairs.
 WALSH_MAX_N = 5_000
+
+#: Default of ``tie_rtol``: non-zero ``|d|`` equal to this relative tolerance are
+#: tied, and a difference this small relative to its pair's values is zero (the
+#: role of R's ``digits.rank``; see :func:`paired_signed_rank`).
+TIE_RTOL = 1e-9
+
+#: The sign convention of every difference in the bundle.
+SIGN_CONVENTION = ("d = value at drug start − value at 6 months "
+                   "(positive = a decrease)")
 
 _ZERO_METHODS = ("wilcox", "pratt")
 _METHODS = ("auto", "exact", "approx")
@@ -55,11 +70,16 @@ _DBL_EPS = np.finfo(float).eps
 class SignedRankResult:
     """Result of :func:`paired_signed_rank`.
 
+    Differences are ``d = before - after``; in the bundle ``before`` is the
+    value at drug start and ``after`` the value at 6 months, so a positive
+    ``d`` is a decrease (:data:`SIGN_CONVENTION`).  No field is NaN: what
+    cannot be computed is None.
+
     Attributes
     ----------
     statistic : float
-        ``T+``, the sum of the ranks of ``|d|`` over the positive differences,
-        ``d = before - after`` (R's ``V``; coin's linear statistic).
+        ``T+``, the sum of the ranks of ``|d|`` over the positive differences
+        (R's ``V``; coin's linear statistic).
     pvalue : float
         p-value for ``alternative``.
     n_pairs : int
@@ -67,20 +87,25 @@ class SignedRankResult:
     n_dropped : int
         Incomplete pairs (NaN in ``before`` or ``after``) that were dropped.
     n_nonzero, n_zero : int
-        Complete pairs with ``d != 0`` and ``d == 0``.
+        Complete pairs with ``d != 0`` and ``d == 0`` (zero up to ``tie_rtol``).
     n_ties : int
-        Number of tied groups (groups of two or more equal values) among the
-        non-zero ``|d|``.  Zero differences are not counted here.
+        Number of tied groups (groups of two or more equal values, up to
+        ``tie_rtol``) among the non-zero ``|d|``.  Zeros are not counted here.
     method : str
-        ``"exact"`` or ``"approx"``, the one actually used.
+        ``"exact"`` or ``"approx"``, the one actually used for the p-value.
     zero_method, alternative : str
         As passed.
     estimate : float or None
-        Hodges-Lehmann pseudo-median of the differences, computed as R's
-        ``wilcox.test(paired = TRUE, conf.int = TRUE)`` does (see Notes of
-        :func:`paired_signed_rank`); None if ``conf_level`` is None.
+        Hodges-Lehmann estimate of the pseudo-median of ``d``; None if
+        ``conf_level`` is None.  It does not depend on ``alternative``.
+        ``method="exact"``: the median of the Walsh averages of the non-zero
+        differences; ``method="approx"``: the root of R's asymptotic statistic,
+        located exactly (see ``ci_method``).
     conf_int : tuple of float or None
-        Confidence interval for the pseudo-median, as R computes it.
+        Confidence interval for the pseudo-median (``-inf``/``inf`` for the
+        open side of a one-sided interval); contains ``estimate`` whenever
+        ``conf_level >= 0.5``.  None if ``conf_level`` is None or the interval
+        is undefined (then ``ci_method`` says why).
     conf_level : float or None
         Confidence level *attained* by ``conf_int``: the requested level unless
         R would warn "requested conf.level not achievable", in which case it
@@ -91,10 +116,10 @@ class SignedRankResult:
         Standardized statistic (with continuity correction if used) when
         ``method == "approx"``; None for the exact method.
     ci_method : str or None
-        ``"exact-walsh"`` or ``"asymptotic-uniroot"``: which of R's two
-        procedures produced ``estimate`` and ``conf_int`` (the asymptotic
-        one also for the exact method above ``WALSH_MAX_N`` non-zero
-        differences).
+        How ``estimate`` and ``conf_int`` were computed, in words, e.g.
+        "exact: median of the Walsh averages of the 8 non-zero differences;
+        CI: Walsh averages at the exact signed-rank null's 2.5% and 97.5%
+        quantiles (R's exact branch)".  None if ``conf_level`` is None.
     """
 
     statistic: float
@@ -146,8 +171,19 @@ def _as_vector(name, value):
     return arr
 
 
+def _iv_tie_rtol(tie_rtol):
+    if (isinstance(tie_rtol, (bool, np.bool_))
+            or not isinstance(tie_rtol, numbers.Real)):
+        raise TypeError(f"`tie_rtol` must be a real number; "
+                        f"not {type(tie_rtol).__name__}.")
+    tie_rtol = float(tie_rtol)
+    if not 0.0 <= tie_rtol < 1e-3:
+        raise ValueError(f"`tie_rtol` must be in [0, 1e-3); not {tie_rtol!r}.")
+    return tie_rtol
+
+
 def _iv(before, after, zero_method, method, correction, alternative,
-        conf_level):
+        conf_level, tie_rtol=TIE_RTOL):
     """Validate and normalise the inputs of :func:`paired_signed_rank`."""
     for name, val, allowed in (("zero_method", zero_method, _ZERO_METHODS),
                                ("method", method, _METHODS),
@@ -172,6 +208,7 @@ def _iv(before, after, zero_method, method, correction, alternative,
         if not (0.0 < conf_level < 1.0):
             raise ValueError(f"`conf_level` must be strictly between 0 and 1;"
                              f" not {conf_level!r}.")
+    tie_rtol = _iv_tie_rtol(tie_rtol)
     x = _as_vector("before", before)
     y = _as_vector("after", after)
     if x.shape != y.shape:
@@ -179,7 +216,7 @@ def _iv(before, after, zero_method, method, correction, alternative,
                          f"got {x.size} and {y.size}.")
     ok = ~(np.isnan(x) | np.isnan(y))
     n_dropped = int(x.size - ok.sum())
-    d = x[ok] - y[ok]
+    d = merge_near_ties(x[ok], y[ok], tie_rtol)
     if d.size == 0:
         raise ValueError("no complete pairs: every pair has a NaN in "
                          "`before` or `after`" if x.size else
@@ -190,6 +227,74 @@ def _iv(before, after, zero_method, method, correction, alternative,
                          f"needs at least one non-zero difference.")
     return (d, n_dropped, zero_method, method, bool(correction), alternative,
             conf_level)
+
+
+def merge_near_ties(before, after, tie_rtol=TIE_RTOL):
+    """The differences ``before - after`` with floating-point near-ties merged.
+
+    Differences that are equal in decimal often differ in binary
+    (``0.3 - 0.2`` and ``0.4 - 0.3`` are two different doubles), so exact
+    equality, as R's ``rank`` uses by default, splits what is one tie group.
+    This plays the role of R's ``digits.rank`` with a relative tolerance:
+
+    * ``d_i`` is zero when ``|d_i| <= tie_rtol * max(|before_i|, |after_i|)``;
+    * the non-zero ``|d|``, sorted, are cut into groups wherever two neighbours
+      differ by more than ``tie_rtol`` times the larger; every member of a group
+      with more than one distinct value is replaced (keeping its sign) by one
+      representative, the group's median read at 12 significant digits.
+      Groups are chained, so a group can span slightly more than ``tie_rtol``.
+
+    Values not near another value are returned unchanged (bit for bit), so
+    with distinct data the result is ``before - after``.  ``tie_rtol=0`` gives
+    exact equality (R's default ``digits.rank = Inf``).
+
+    Parameters
+    ----------
+    before, after : ndarray of float
+        Complete pairs (no NaN).
+    tie_rtol : float, default ``TIE_RTOL`` = 1e-9
+
+    Returns
+    -------
+    ndarray of float
+
+    Examples
+    --------
+    >>> d = merge_near_ties(np.array([0.3, 0.4, 1.1]), np.array([0.2, 0.3, 1.0]))
+    >>> d.tolist(), (np.array([0.3, 0.4, 1.1]) - [0.2, 0.3, 1.0]).tolist()
+    ([0.1, 0.1, 0.1], [0.09999999999999998, 0.10000000000000003, 0.10000000000000009])
+    """
+    before = np.asarray(before, dtype=float)
+    after = np.asarray(after, dtype=float)
+    d = before - after
+    if tie_rtol == 0 or d.size == 0:
+        return d
+    scale = np.maximum(np.abs(before), np.abs(after))
+    d = np.where(np.abs(d) <= tie_rtol * scale, 0.0, d)
+    nz = np.flatnonzero(d)
+    if nz.size < 2:
+        return d
+    mag = np.abs(d[nz])
+    order = np.argsort(mag, kind="stable")
+    sm = mag[order]
+    gap = np.diff(sm)
+    near = gap <= tie_rtol * sm[1:]
+    if not np.any(near & (gap > 0)):
+        return d                         # only exact ties: nothing to merge
+    new = np.empty(sm.size, dtype=bool)
+    new[0] = True
+    new[1:] = ~near
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], sm.size)
+    rep = sm.copy()
+    for s0, e0 in zip(starts, ends):
+        if e0 - s0 > 1 and sm[s0] != sm[e0 - 1]:
+            rep[s0:e0] = float(f"{float(np.median(sm[s0:e0])):.12g}")
+    out = d.copy()
+    merged = np.empty(sm.size)
+    merged[order] = rep
+    out[nz] = np.copysign(merged, d[nz])
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -439,69 +544,120 @@ def _r_signif2(x):
     return sgn * (round(x / p10) * p10)
 
 
-def _psignrank_counts(n):
-    """Counts of T (no ties, ranks 1..n) for t = 0..n(n+1)/2, as float."""
+@lru_cache(maxsize=8)
+def _psignrank_cdf(n):
+    """R's ``psignrank(q, n)`` for ``q = 0..n(n+1)/2`` (read-only array).
+
+    Counts of the untied statistic by shift-and-add; for ``n < 1000`` summed
+    with R's factor ``exp(-n log 2)``, as R's ``psignrank`` does.
+    """
     c, e = _half_then_mirror(np.arange(1, n + 1), n * (n + 1) // 2)
-    return c, e
-
-
-def _exact_walsh_ci(x, alternative, conf_level):
-    """R's exact branch: Walsh averages and qsignrank/psignrank."""
-    n = x.size
-    nn2 = n * (n + 1) // 2
-    # the n(n+1)/2 sums x_i + x_j, i <= j (row by row: no n x n temporary)
-    sums = np.concatenate([x[i] + x[i:] for i in range(n)])
-
-    def walsh_at(k):                     # k-th smallest Walsh average, 0-based
-        return float(np.partition(sums, k)[k]) / 2.0
-
-    # R: median(sort(diffs)/2)
-    if nn2 % 2:
-        estimate = walsh_at(nn2 // 2)
-    else:
-        part = np.partition(sums, (nn2 // 2 - 1, nn2 // 2))
-        estimate = (part[nn2 // 2 - 1] / 2.0 + part[nn2 // 2] / 2.0) / 2.0
-    c, e = _psignrank_counts(n)
-    # R: p += csignrank(q, n) * f with f = exp(-n * M_LN2), summed in order
     if e == 0 and n < 1000:
         pmf = c * math.exp(-n * math.log(2.0))
     else:
         pmf = np.ldexp(c, e - n)
     cdf = np.cumsum(pmf)
+    cdf.setflags(write=False)
+    return cdf
+
+
+class _Walsh:
+    """Order statistics of the Walsh averages ``(x_i + x_j) / 2, i <= j``.
+
+    Built on the ``k`` distinct values of ``x`` with their counts: the pair
+    of distinct values ``(u_a, u_b)``, ``a < b``, stands for ``c_a c_b``
+    Walsh averages and ``(u_a, u_a)`` for ``c_a (c_a + 1) / 2``, so heavily
+    tied data (a dose grid) cost ``k**2 / 2``, not ``n**2 / 2``.  Without
+    ties the ``n (n + 1) / 2`` sums are partitioned as R sorts them.  Each
+    average is ``(x_i + x_j) / 2`` in floating point, exactly as R's
+    ``outer(x, x, "+") / 2``.
+    """
+
+    def __init__(self, x):
+        u, c = np.unique(np.asarray(x, dtype=float), return_counts=True)
+        k = u.size
+        n = int(c.sum())
+        self.size = n * (n + 1) // 2
+        self.sums = np.concatenate([u[i] + u[i:] for i in range(k)])
+        self.cum = None                  # cumulative multiplicities, if tied
+        if c.max() > 1:
+            c = c.astype(np.int64)
+            w = [c[i] * c[i:] for i in range(k)]
+            for i in range(k):
+                w[i][0] = c[i] * (c[i] + 1) // 2
+            weights = np.concatenate(w)
+            order = np.argsort(self.sums, kind="stable")
+            self.sums = self.sums[order]
+            self.cum = np.cumsum(weights[order])
+
+    def at(self, ks):
+        """The ``k``-th smallest Walsh averages (0-based ``k``)."""
+        ks = np.atleast_1d(np.asarray(ks, dtype=np.int64))
+        if self.cum is None:
+            part = np.partition(self.sums, ks)
+            return part[ks] / 2.0
+        return self.sums[np.searchsorted(self.cum, ks, side="right")] / 2.0
+
+    def median(self):
+        """R's ``median(sort(diffs) / 2)``."""
+        m = self.size
+        if m % 2:
+            return float(self.at(m // 2)[0])
+        lo, hi = self.at([m // 2 - 1, m // 2])
+        return float((lo + hi) / 2.0)
+
+
+def _qsignrank(cdf, nn2, p):
+    """R's ``qsignrank(p, n)`` from the cdf (``nn2 = n (n + 1) / 2``)."""
+    if p <= 0.5:                          # first q with cdf >= p - 10 eps
+        return int(np.argmax(cdf >= p - 10 * _DBL_EPS))
+    xx = 1 - p + 10 * _DBL_EPS
+    return nn2 - int(np.argmax(cdf > xx))
+
+
+def _psignrank(cdf, nn2, q):
+    """R's ``psignrank(q, n)`` (lower tail)."""
+    q = math.floor(q + 1e-7 + 0.5) if q >= 0 else q
+    if q < 0:
+        return 0.0
+    if q >= nn2:
+        return 1.0
+    if q <= nn2 / 2:
+        return float(cdf[q])
+    return 1.0 - float(cdf[nn2 - q - 1])
+
+
+def _exact_walsh_ci(x, alternative, conf_level):
+    """R's exact branch on the non-zero differences ``x``, ties or not.
+
+    The estimate is the median of the ``N = n (n + 1) / 2`` Walsh averages;
+    the bounds are Walsh averages at the positions given by the untied
+    null's quantiles (``qsignrank``): for every shift ``mu`` that is not a
+    Walsh average, ``T+`` of ``x - mu`` is the number of Walsh averages above
+    ``mu`` whatever the ties among equal values of ``x``, so the interval is
+    the set of shifts the exact signed-rank test does not reject.
+    """
+    n = x.size
+    nn2 = n * (n + 1) // 2
+    walsh = _Walsh(x)
+    estimate = walsh.median()
+    cdf = _psignrank_cdf(n)
     alpha = 1.0 - conf_level
-
-    def qsignrank(p):
-        # R: x <= 0.5 branch: first q with cumsum >= p - 10*DBL_EPSILON
-        if p <= 0.5:
-            return int(np.argmax(cdf >= p - 10 * _DBL_EPS))
-        xx = 1 - p + 10 * _DBL_EPS
-        q = int(np.argmax(cdf > xx))
-        return nn2 - q
-
-    def psignrank(q):
-        q = math.floor(q + 1e-7 + 0.5) if q >= 0 else q
-        if q < 0:
-            return 0.0
-        if q >= nn2:
-            return 1.0
-        if q <= nn2 / 2:
-            return float(cdf[q])
-        return 1.0 - float(cdf[nn2 - q - 1])
-
     if alternative == "two-sided":
-        qu = qsignrank(alpha / 2) or 1
+        qu = _qsignrank(cdf, nn2, alpha / 2) or 1
         ql = nn2 - qu
-        achieved = 2 * psignrank(qu - 1)
-        ci = (walsh_at(qu - 1), walsh_at(ql))
+        achieved = 2 * _psignrank(cdf, nn2, qu - 1)
+        lo, hi = walsh.at([qu - 1, ql])
+        ci = (float(lo), float(hi))
     elif alternative == "greater":
-        qu = qsignrank(alpha) or 1
-        achieved = psignrank(qu - 1)
-        ci = (walsh_at(qu - 1), math.inf)
+        qu = _qsignrank(cdf, nn2, alpha) or 1
+        achieved = _psignrank(cdf, nn2, qu - 1)
+        ci = (float(walsh.at(qu - 1)[0]), math.inf)
     else:
-        qu = qsignrank(alpha) or 1
+        qu = _qsignrank(cdf, nn2, alpha) or 1
         ql = nn2 - qu
-        achieved = psignrank(qu - 1)
-        ci = (-math.inf, walsh_at(ql))
+        achieved = _psignrank(cdf, nn2, qu - 1)
+        ci = (-math.inf, float(walsh.at(ql)[0]))
     level = conf_level
     if achieved - alpha > alpha / 2:
         warnings.warn("requested conf_level not achievable", RuntimeWarning,
@@ -703,22 +859,22 @@ class _CompressedW:
 
 
 def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
-    """R's asymptotic branch (``x``: the non-zero differences).
+    """R's asymptotic branch (``x``: the non-zero differences), roots located exactly.
 
-    Reproduces R iterate for iterate (see :class:`_CompressedW` for the fast
-    evaluation of R's statistic).  One deliberate departure: R's roots are
-    only located to ``tol_root`` (absolute), so when the data have heavy
-    ties at one value (large ``n`` on a dose grid), ``W`` jumps across both
-    normal quantiles at a single Walsh average and R's bounds and estimate
-    are three arbitrary points within ``~tol_root`` of it -- in any order
-    (R 4.2 itself then returns an upper bound below the lower bound, or an
-    estimate outside its interval).  When a two-sided R-replicated interval
-    is reversed, narrower than ``tol_root`` (R's bounds then carry no
-    information on the width) or does not contain the estimate, both bounds
-    and the estimate are instead located exactly as the jumps of the step
-    function ``W`` (float bisection, then snapped to the Walsh average the
-    bracket contains; the estimate is clipped into the interval).  All
-    other results, and one-sided ones, are R's.
+    Reproduces R's ``uniroot`` iterate for iterate (see :class:`_CompressedW`
+    for the fast evaluation of R's statistic ``W``), then locates each root
+    exactly: ``W`` is a step function whose jumps lie at Walsh averages, and
+    R's roots are only good to ``tol_root`` (absolute), so R prints solver
+    noise (12.638651742716734), can return an estimate outside its own
+    interval, or a reversed interval under heavy ties.  From R's iterate the
+    jump of ``W`` across the quantile is bracketed by float bisection and
+    snapped to the Walsh average the bracket contains; the estimate (``W``
+    without correction equal to 0) is the midpoint of the flat piece where
+    ``W == 0`` if there is one (``d = (1, -1, 1)``: 0.5, where R gives any
+    point of [0, 1]), else the jump.  Results are within ``tol_root`` of R's.
+
+    Returns ``(estimate, ci, level)``; ``ci`` and ``level`` are None when the
+    interval is undefined (a single distinct value: R returns NaN bounds).
     """
     alpha = 1.0 - conf_level
     Wc = _CompressedW(x, alternative)
@@ -728,9 +884,8 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
     w_min = W(mumin, correct)
     w_max = W(mumax, correct) if math.isfinite(w_min) else math.nan
     if not math.isfinite(w_max):
-        lo = -math.inf if alternative == "less" else math.nan
-        hi = math.inf if alternative == "greater" else math.nan
-        return (mumin + mumax) / 2, (lo, hi), 0.0
+        # one distinct value: W is 0/0 at both ends; R returns NaN bounds
+        return (mumin + mumax) / 2, None, None
 
     roots = {}                           # which bound came from which quantile
 
@@ -754,9 +909,8 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             zl, zu = float(ndtri(1 - alpha / 2)), float(ndtri(alpha / 2))
             ci = (root(zl), root(zu))
             roots = {0: zl, 1: zu}
-        else:
-            med = float(np.median(x))
-            ci = (med, med)
+        else:                            # level 0: R gives (median(x), median(x))
+            ci = (None, None)
     elif alternative == "greater":
         while w_min - float(ndtri(1 - alpha)) < 0:
             alpha *= 2
@@ -769,7 +923,7 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             lo = root(zl)
             roots = {0: zl}
         else:
-            lo = float(np.median(x))
+            lo = None
         ci = (lo, math.inf)
     else:
         # R 4.2 uses qnorm(alpha/2) in this loop (sic); kept for agreement.
@@ -784,43 +938,65 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
             hi = root(zu)
             roots = {1: zu}
         else:
-            hi = float(np.median(x))
+            hi = None
         ci = (-math.inf, hi)
     w0_min, w0_max = W(mumin, False), W(mumax, False)
     est = _uniroot(lambda d: W(d, False), mumin, mumax, w0_min, w0_max,
                    tol_root)
 
-    lo, hi = ci
-    if len(roots) == 2 and not (hi - lo >= tol_root and lo <= est <= hi):
-        step = tol_root
-        new = list(ci)
-        for i, zq in roots.items():
-            new[i] = Wc.refine(ci[i], zq, correct, mumin, mumax, step)
-        if math.isfinite(w0_min) and math.isfinite(w0_max) and (
-                w0_min > 0 > w0_max):
-            est = Wc.refine(est, 0.0, False, mumin, mumax, step)
-        lo, hi = new
-        if lo > hi:                      # only if W is not monotone
-            lo, hi = hi, lo
-        est = min(max(est, lo), hi)
-        ci = (lo, hi)
-    return est, ci, level
+    # Every root of the step function W sits at a jump (a Walsh average) or,
+    # for the estimate, on a flat piece where W == 0; R's uniroot stops
+    # anywhere within ~tol_root of it.  Locate each exactly from R's iterate.
+    step = tol_root
+    new = list(ci)
+    for i, zq in roots.items():
+        new[i] = Wc.refine(ci[i], zq, correct, mumin, mumax, step)
+    if math.isfinite(w0_min) and math.isfinite(w0_max) and (
+            w0_min > 0 > w0_max):
+        est = Wc.refine(est, 0.0, False, mumin, mumax, step)
+    # Level 0 (alpha doubled up to 1): R's point interval is median(x); the
+    # point that belongs to this estimate is the estimate itself.
+    lo, hi = (est if v is None else v for v in new)
+    if lo > hi:                          # only if W is not monotone
+        lo, hi = hi, lo
+    return est, (lo, hi), level
 
 
 # --------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------
+def _ci_words(kind, n, alternative, conf_level, correction=None, reason=None):
+    """``ci_method``: how the estimate and interval were computed, in words."""
+    if alternative == "two-sided":
+        q = f"{(1 - conf_level) / 2:.4g} and {1 - (1 - conf_level) / 2:.4g} quantiles"
+    else:
+        q = f"{1 - conf_level:.4g} quantile (one-sided, {alternative})"
+    q = q.replace("0.025 and 0.975", "2.5% and 97.5%")
+    if kind == "exact":
+        return (f"exact: median of the Walsh averages of the {n} non-zero differences; "
+                f"CI: Walsh averages at the exact signed-rank null's {q} "
+                f"(inverting the exact test; R's exact branch)")
+    text = (f"asymptotic: R wilcox.test root-finding (normal approximation, "
+            f"correct={'TRUE' if correction else 'FALSE'}) on the {n} non-zero "
+            f"differences, roots located exactly at the jumps of the statistic")
+    if reason:
+        text += f"; {reason}"
+    return text
+
+
 def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
                        correction=True, alternative="two-sided",
-                       conf_level=0.95):
+                       conf_level=0.95, tie_rtol=TIE_RTOL):
     r"""Wilcoxon matched-pairs signed-rank test, agreeing with R.
 
     Parameters
     ----------
     before, after : array_like of float, same length
-        Paired measurements; ``d = before - after``.  A pair with NaN in
-        either value is dropped and counted in ``n_dropped`` (as R's
-        ``complete.cases``); infinite values are rejected.
+        Paired measurements; ``d = before - after`` (in the bundle: value at
+        drug start minus value at 6 months, so positive = a decrease).  A
+        pair with NaN in either value is dropped and counted in
+        ``n_dropped`` (as R's ``complete.cases``); infinite values are
+        rejected.
     zero_method : {"wilcox", "pratt"}
         ``"wilcox"``: zero differences are dropped before ranking (R's
         ``wilcox.test``; coin's ``zero.method = "Wilcoxon"``).
@@ -840,13 +1016,20 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
     correction : bool
         Continuity correction of 0.5 on ``T+`` for the approximation (R's
         ``correct``); also used by the asymptotic confidence interval.  No
-        effect on exact p-values.
+        effect on exact p-values and intervals.  R applies it by default;
+        coin never does (for the Pratt test under the normal approximation,
+        ``correction=False`` is coin's test).
     alternative : {"two-sided", "greater", "less"}
         ``"greater"``: ``before`` tends to exceed ``after`` (``T+`` large);
         ``"less"``: the reverse.
     conf_level : float in (0, 1) or None
         Level of the confidence interval for the pseudo-median.  None skips
         the estimate and interval.
+    tie_rtol : float in [0, 1e-3), default ``TIE_RTOL`` = 1e-9
+        Differences equal up to this relative tolerance are tied, and a
+        difference this small relative to its pair's values is zero
+        (:func:`merge_near_ties`); R's ``digits.rank`` serves the same purpose.
+        ``0`` ranks exact doubles, as R's default ``digits.rank = Inf``.
 
     Returns
     -------
@@ -889,11 +1072,11 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
     run in two threads).  Counts are rescaled by exact powers of two, so
     ``n`` in the thousands neither overflows nor loses relative accuracy in
     the far tails (checked against exact integer counts in the tests); cost
-    is about ``n * sum(2 r_i) / 4`` additions, ~0.03-0.1 s for ``n = 1000``.  One-sided p-values are
-    ``P(T+ <= t)`` ("less") and ``P(T+ >= t)`` ("greater"); two-sided is
-    ``min(1, 2 min(P(T+ <= t), P(T+ >= t)))``, which equals coin's and
-    exactRankTests' ``P(|T+ - E T+| >= |t - E T+|)`` because the null is
-    symmetric.
+    is about ``n * sum(2 r_i) / 4`` additions, ~0.03-0.1 s for ``n = 1000``.
+    One-sided p-values are ``P(T+ <= t)`` ("less") and ``P(T+ >= t)``
+    ("greater"); two-sided is ``min(1, 2 min(P(T+ <= t), P(T+ >= t)))``,
+    which equals coin's and exactRankTests' ``P(|T+ - E T+| >= |t - E T+|)``
+    because the null is symmetric.
 
     **Approximate.**  ``E T^+ = \sum r_i / 2``, ``Var T^+ = \sum r_i^2 / 4``
     (conditional moments; for "wilcox" this is R's
@@ -906,32 +1089,46 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
     the same formula is applied to the Pratt ranks: with
     ``correction=False`` this is coin's asymptotic Wilcoxon-Pratt test.
 
-    **Estimate and CI** follow R's ``wilcox.test(paired = TRUE, conf.int =
-    TRUE)`` exactly.  If the exact method is used and there are no ties and
-    no zeros, the Hodges-Lehmann estimate is the median of the ``n(n+1)/2``
-    Walsh averages ``(d_i + d_j)/2, i <= j`` and the interval is bounded by
-    Walsh averages at the ``qsignrank`` positions (R with ``exact = TRUE``);
-    above ``WALSH_MAX_N = 5000`` non-zero differences (``n**2/2`` Walsh
-    averages) the asymptotic procedure below is used instead
-    (``ci_method = "asymptotic-uniroot"``).
-    Otherwise (approx method, or ties or zeros -- where R also falls back),
-    R's asymptotic procedure is reproduced: zero differences are dropped,
-    the bounds are roots (Brent, ``uniroot`` with ``tol = 1e-4``, replicated
-    iterate for iterate) of the tie-corrected normal statistic of
-    ``d - mu`` (with continuity correction if ``correction``), and the
-    estimate is the root of that statistic without correction.  These
-    asymptotic values are therefore only accurate to about 1e-4 and
-    are *not* the exact median of Walsh averages.  R's statistic is
-    evaluated on the distinct differences with their counts (identical
-    values; ``O(k log k)`` per evaluation for ``k`` distinct differences,
-    so large tied data cost little).  One departure from R: when the
-    two-sided R interval is reversed, narrower than 1e-4 or does not
-    contain R's estimate -- which happens
-    with many ties at one value and large ``n``, e.g. doses on a 2.5 mg grid
-    for 10**6 patients, where R 4.2 returns an upper bound below the lower
-    bound -- the bounds and estimate are located exactly at the jump of the
-    (step-function) statistic, a Walsh average (e.g. ``[12.5, 12.5]``).  ``zero_method`` does not
-    change the estimate or interval (zeros are dropped as in R).
+    **Estimate and CI belong to the test.**  With the exact method the
+    Hodges-Lehmann estimate is the median of the ``N = n(n+1)/2`` Walsh
+    averages ``(d_i + d_j)/2, i <= j`` of the ``n`` non-zero differences
+    (zeros dropped, as the "wilcox" test drops them), and the interval is
+    bounded by the Walsh averages at the exact null's quantiles
+    (``qsignrank``): the ``k``-th smallest and ``k``-th largest, ``k =
+    qsignrank(alpha/2, n)`` (two-sided).  This is R's ``wilcox.test(exact =
+    TRUE, conf.int = TRUE)`` computation; R uses it only without ties and
+    zeros, and falls back to its asymptotic procedure otherwise, which is
+    not the estimate of the exact test.  Here it is used with ties and
+    zeros too: for every shift ``mu`` that is not a Walsh average,
+    ``T+(d - mu)`` is the number of Walsh averages above ``mu`` (equal values
+    of ``d`` share a sign, so how they are ranked does not matter), hence the
+    interval is the set of shifts that the exact test with the untied null
+    does not reject.  The attained level is that of the untied null (what R
+    reports).  Walsh averages are formed on the distinct values with their
+    counts, so data on a grid are cheap at any ``n``; above ``WALSH_MAX_N =
+    5000`` *distinct* non-zero differences the asymptotic procedure is used
+    and ``ci_method`` says so.
+
+    With the approximate method, R's asymptotic procedure is reproduced
+    (``wilcox.test(exact = FALSE, conf.int = TRUE)``): zero differences
+    are dropped, the bounds are the shifts ``mu`` where the tie-corrected
+    normal statistic ``W(mu)`` of ``d - mu`` (with continuity correction if
+    ``correction``) crosses the normal quantiles, and the estimate is where
+    ``W`` without correction crosses 0.  R finds these roots with
+    ``uniroot(tol = 1e-4)``, replicated here iterate for iterate, and then
+    they are located exactly: ``W`` is a step function that jumps at Walsh
+    averages, so each root is snapped to the jump it approximates (the
+    estimate, if ``W`` is 0 on a whole interval, to its midpoint).  The
+    values are therefore within 1e-4 of R's but free of solver noise, the
+    estimate does not depend on ``alternative``, and it lies in its own
+    interval (R 4.2 can return an estimate outside its interval, or an upper
+    bound below the lower bound, under heavy ties).  ``W`` is evaluated on
+    the distinct differences with their counts (``O(k log k)`` per
+    evaluation for ``k`` distinct differences).  ``zero_method`` does not
+    change the estimate or interval.
+
+    For ``conf_level >= 0.5`` the estimate lies in its interval for every
+    ``alternative`` and both methods.
 
     The effect size is the matched-pairs rank-biserial correlation
     ``(T+ - T-)/(T+ + T-)`` (Kerby 2014), in [-1, 1].
@@ -945,15 +1142,17 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
        doi:10.1080/01621459.1959.10501526
     .. [3] Hodges JL, Lehmann EL. Estimates of location based on rank tests.
        Ann Math Stat 1963;34(2):598-611. doi:10.1214/aoms/1177704172
-    .. [4] Streitberg B, Roehmel J. Exact distributions for permutation and
+    .. [4] Bauer DF. Constructing confidence sets using rank statistics.
+       J Am Stat Assoc 1972;67(339):687-690. doi:10.1080/01621459.1972.10481279
+    .. [5] Streitberg B, Roehmel J. Exact distributions for permutation and
        rank tests. Statistical Software Newsletter 1986;12(1):10-17.
-    .. [5] Hothorn T, Hornik K, van de Wiel MA, Zeileis A. Implementing a
+    .. [6] Hothorn T, Hornik K, van de Wiel MA, Zeileis A. Implementing a
        class of permutation tests: the coin package. J Stat Softw
        2008;28(8):1-23. doi:10.18637/jss.v028.i08
-    .. [6] Kerby DS. The simple difference formula: an approach to teaching
+    .. [7] Kerby DS. The simple difference formula: an approach to teaching
        nonparametric correlation. Comprehensive Psychology 2014;3:11.IT.3.1.
        doi:10.2466/11.IT.3.1
-    .. [7] Brent RP. Algorithms for Minimization without Derivatives.
+    .. [8] Brent RP. Algorithms for Minimization without Derivatives.
        Prentice-Hall 1973 (R's ``zeroin``).
 
     Examples
@@ -961,10 +1160,13 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
     >>> r = paired_signed_rank([35, 7.5, 12.5, 30], [30, 7.5, 5, 10], conf_level=None)
     >>> r.statistic, r.n_zero, r.method
     (6.0, 1, 'exact')
+    >>> r = paired_signed_rank([1, -1, 1], [0, 0, 0], conf_level=0.5)
+    >>> r.estimate                     # Walsh averages -1, 0, 0, 1, 1, 1
+    0.5
     """
     (d, n_dropped, zero_method, method, correction, alternative,
      conf_level) = _iv(before, after, zero_method, method, correction,
-                       alternative, conf_level)
+                       alternative, conf_level, tie_rtol)
     nonzero = d != 0
     n_zero = int(d.size - nonzero.sum())
     if zero_method == "wilcox":
@@ -998,16 +1200,25 @@ def paired_signed_rank(before, after, *, zero_method="wilcox", method="auto",
 
     estimate = ci = level = ci_method = None
     if conf_level is not None:
-        if (used == "exact" and n_ties == 0 and n_zero == 0
-                and n <= WALSH_MAX_N):
+        k_distinct = int(np.unique(dn).size)
+        if used == "exact" and k_distinct <= WALSH_MAX_N:
             estimate, ci, level = _exact_walsh_ci(dn, alternative, conf_level)
-            ci_method = "exact-walsh"
+            ci_method = _ci_words("exact", n, alternative, conf_level)
         else:
+            reason = None
+            if used == "exact":
+                reason = (f"the exact Walsh-average interval is limited to WALSH_MAX_N = "
+                          f"{WALSH_MAX_N} distinct differences (here {k_distinct})")
             estimate, ci, level = _asymptotic_ci(dn, alternative, conf_level,
                                                  correction)
-            ci_method = "asymptotic-uniroot"
+            if ci is None:
+                reason = ("CI undefined: every non-zero difference is the same value "
+                          "(the statistic is 0/0 at both ends; R returns NaN)")
+            ci_method = _ci_words("asymptotic", n, alternative, conf_level,
+                                  correction, reason)
         estimate = float(estimate)
-        ci = (float(ci[0]), float(ci[1]))
+        if ci is not None:
+            ci = (float(ci[0]), float(ci[1]))
 
     return SignedRankResult(
         statistic=t_plus, pvalue=float(p), n_pairs=int(d.size),

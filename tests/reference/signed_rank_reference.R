@@ -84,7 +84,10 @@ add_case("n1000_ties", 100 + (i1000 * 7) %% 19, 100 + (i1000 * 7) %% 19 - ((i100
 ## ------------------------------------------------------------------ the checks
 ## tol "rel": |ours - R| <= 1e-9 * |R|.  tol "abs": |ours - R| <= 1e-9; used for
 ## coin's asymptotic p-value, which coin computes with absolute (not relative)
-## accuracy (it returns 0 where the p-value is ~1e-17).
+## accuracy (it returns 0 where the p-value is ~1e-17).  tol "uniroot": R's
+## asymptotic Hodges-Lehmann roots, found by uniroot(tol = 1e-4); ours are the
+## exact jumps of the same statistic, within 1e-4 of R's, or (the estimate) the
+## midpoint of the piece where the statistic is 0 and R's value lies in it.
 checks <- character(0)
 add_check <- function(case, call, kwargs, field, tol = "rel") {
   env <- list2env(list(before = cases[[case]]$before, after = cases[[case]]$after),
@@ -147,16 +150,35 @@ for (case in names(cases)) {
     base <- sprintf('wilcox.test(before, after, paired = TRUE, exact = FALSE, correct = %s, conf.int = TRUE, alternative = "%s")',
                     corr, alt)
     kw <- list(method = "approx", correction = corr, alternative = ALT[[alt]])
-    add_check(case, paste0(base, "$estimate"), kw, "estimate")
-    if (alt != "less") add_check(case, paste0(base, "$conf.int[1]"), kw, "conf_int[0]")
-    if (alt != "greater") add_check(case, paste0(base, "$conf.int[2]"), kw, "conf_int[1]")
+    ## tol "uniroot": R locates these roots to uniroot's tol = 1e-4; ours are the
+    ## exact jumps of the same step function (see the test for the comparison)
+    add_check(case, paste0(base, "$estimate"), kw, "estimate", tol = "uniroot")
+    if (alt != "less") add_check(case, paste0(base, "$conf.int[1]"), kw, "conf_int[0]", tol = "uniroot")
+    if (alt != "greater") add_check(case, paste0(base, "$conf.int[2]"), kw, "conf_int[1]", tol = "uniroot")
     add_check(case, paste0('attr(', base, '$conf.int, "conf.level")'), kw, "conf_level")
   }
-  ## exact = TRUE: exact Walsh CI when no ties/zeros, else R's fallback
+  ## exact = TRUE: R's exact Walsh CI when there are no ties and no zeros (our
+  ## method = "exact"); with ties or zeros R falls back to its asymptotic branch
+  ## with correct = TRUE, which is our method = "approx" (the exact method then
+  ## keeps the Walsh-average answer, checked by hand in the tests)
   if (!big) for (alt in names(ALT)) {
     base <- sprintf('wilcox.test(before, after, paired = TRUE, exact = TRUE, conf.int = TRUE, alternative = "%s")', alt)
-    kw <- list(method = "exact", alternative = ALT[[alt]])
+    kw <- if (noties) list(method = "exact", alternative = ALT[[alt]])
+          else list(method = "approx", correction = TRUE, alternative = ALT[[alt]])
+    tl <- if (noties) "rel" else "uniroot"
     if (noties) add_check(case, paste0(base, "$p.value"), kw, "pvalue")
+    add_check(case, paste0(base, "$estimate"), kw, "estimate", tol = tl)
+    if (alt != "less") add_check(case, paste0(base, "$conf.int[1]"), kw, "conf_int[0]", tol = tl)
+    if (alt != "greater") add_check(case, paste0(base, "$conf.int[2]"), kw, "conf_int[1]", tol = tl)
+    add_check(case, paste0('attr(', base, '$conf.int, "conf.level")'), kw, "conf_level")
+  }
+  ## exact = TRUE on the non-zero differences alone, where only zeros keep R out of
+  ## its exact branch: the estimate of our exact method (zeros dropped, as the
+  ## "wilcox" test drops them) is R's exact Walsh-average answer
+  dnz <- d[d != 0]
+  if (!big && any(d == 0) && length(dnz) > 0 && !any(duplicated(abs(dnz)))) for (alt in names(ALT)) {
+    base <- sprintf('wilcox.test((before - after)[before != after], exact = TRUE, conf.int = TRUE, alternative = "%s")', alt)
+    kw <- list(method = "exact", alternative = ALT[[alt]])
     add_check(case, paste0(base, "$estimate"), kw, "estimate")
     if (alt != "less") add_check(case, paste0(base, "$conf.int[1]"), kw, "conf_int[0]")
     if (alt != "greater") add_check(case, paste0(base, "$conf.int[2]"), kw, "conf_int[1]")
