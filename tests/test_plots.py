@@ -94,7 +94,7 @@ def test_change_panel_draws_each_change_and_the_estimate():
     assert segments.get_segments()[0][:, 1] == pytest.approx([-2.5, 7.5])
     assert ax.get_ylabel() == "Decrease, drug start − 6 months (mg)"
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert "95% CI (exact)" in ticks[1]
+    assert ticks[1] == "HL estimate\n95% CI\n(exact)"
     texts = [t.get_text() for t in ax.texts]
     assert "5.00\n[-2.50, 7.50]" in texts  # printed at the given decimals
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -286,7 +287,7 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
     if estimate is not None and conf_int is not None:
         hl += f"\n{level}% CI"
         if ci_label:
-            hl += f" ({ci_label})"
+            hl += "\n" + "\n".join(textwrap.wrap(f"({ci_label})", 24))
     ax.set_xticks([0.0, 1.0], ["Each patient" if n <= max_points else "All changes", hl])
     ax.set_xlim(-0.6, 1.75)
     ax.set_xlabel("")
