@@ -16,8 +16,7 @@ from . import rounding as _rounding
 
 __all__ = ["PublishedClaim", "ClaimCheck", "load_published", "load_source", "interval",
            "check_claims", "lookup", "PCrossCheck", "crosscheck_p", "VariantMatch", "PValueSource",
-           "p_value_sources", "paper_n", "evaluate", "claims_table", "consistency_table",
-           "verdict_sentence"]
+           "p_value_sources", "paper_n", "evaluate", "verdict_sentence"]
 
 _KINDS = ("count", "mean", "sd", "p", "value")
 
@@ -368,34 +367,8 @@ def evaluate(run, upstream: dict):
                           consistency=tuple(findings))
 
 
-def claims_table(fragment):
-    """The published-vs-computed table of a claims fragment, as formatted cells."""
-    import pandas as pd
-
-    rows = []
-    for c in fragment.claims:
-        if c.computed is None:
-            computed = "not computed"
-        elif c.kind == "count":
-            computed = f"{c.computed:.0f}"
-        else:
-            computed = f"{c.computed:.6g}"
-        rows.append({"Number": c.id, "Published": c.published, "Computed": computed,
-                     "Verdict": "✓ reproduced" if c.reproduced else "✗ not reproduced"})
-    return pd.DataFrame(rows, columns=["Number", "Published", "Computed", "Verdict"])
-
-
 def verdict_sentence(fragment) -> str:
     """``**13/13 published numbers reproduced.**`` (Markdown), or that nothing was compared."""
     if fragment.published is None:
         return "No published numbers were given (`published` is empty): nothing to compare."
     return f"**{fragment.reproduced}/{fragment.total} published numbers reproduced.**"
-
-
-def consistency_table(fragment):
-    """The consistency findings of a claims fragment, as formatted cells."""
-    import pandas as pd
-
-    return pd.DataFrame([{"Outcome": f.outcome, "Check": f.check,
-                          "Result": "consistent" if f.passed else "inconsistent", "Finding": f.text}
-                         for f in fragment.consistency], columns=["Outcome", "Check", "Result", "Finding"])

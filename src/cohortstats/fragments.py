@@ -15,7 +15,8 @@ from .results import (CohortFragment, OutcomeResult, OutcomesFragment, PrimaryTe
                       SensitivityFragment)
 
 __all__ = ["environment", "provenance", "cohort_fragment", "primary", "outcome_result",
-           "outcomes_fragment", "sensitivity_fragment", "tests_table", "METHOD_WORDS"]
+           "outcomes_fragment", "sensitivity_fragment", "primary_test", "leave_one_out",
+           "figure_estimate", "split_leave_one_out", "METHOD_WORDS"]
 
 #: How the primary test's P was computed, in words, by the method actually used.
 METHOD_WORDS = {
@@ -114,45 +115,17 @@ def outcomes_fragment(run, results: dict) -> OutcomesFragment:
     return OutcomesFragment(key=run.key("outcomes", "method", "conf_level"), outcomes=dict(results))
 
 
+def split_leave_one_out(loo: dict) -> tuple[dict, dict]:
+    """``{name: LeaveOneOut or reason}`` -> (``{name: LeaveOneOut or None}``, ``{name: reason}``)."""
+    return ({k: None if isinstance(v, str) else v for k, v in loo.items()},
+            {k: v for k, v in loo.items() if isinstance(v, str)})
+
+
 def sensitivity_fragment(run, loo: dict) -> SensitivityFragment:
     """The fragment of ``03-sensitivity``: outcome -> LeaveOneOut, or the reason it is missing."""
-    done = {k: v for k, v in loo.items() if not isinstance(v, str)}
-    reasons = {k: v for k, v in loo.items() if isinstance(v, str)}
-    return SensitivityFragment(key=run.key("outcomes", "method", "alpha"),
-                               leave_one_out={k: done.get(k) for k in loo}, not_computed=reasons)
-
-
-def tests_table(results: dict):
-    """The primary tests of :func:`outcome_result` records as a table of formatted cells."""
-    import pandas as pd
-
-    from .rounding import fmt
-
-    rows = []
-    for r in results.values():
-        t = r.test
-        unit = r.unit
-        if t is None:
-            rows.append({"Outcome": f"{r.label} ({unit})", "Pairs": r.n_pairs, "Non-zero": "—",
-                         "T+": "—", "P": "not computed", "Decrease, HL estimate": "—",
-                         "CI": r.test_undefined, "How": ""})
-            continue
-        ci = "—" if t.conf_int is None else (f"{fmt(t.conf_int[0], r.decimals + 1)} to "
-                                             f"{fmt(t.conf_int[1], r.decimals + 1)}")
-        rows.append({"Outcome": f"{r.label} ({unit})", "Pairs": r.n_pairs, "Non-zero": t.n_nonzero,
-                     "T+": fmt(t.statistic, 1), "P": p_text(t.p_value),
-                     "Decrease, HL estimate": "—" if t.estimate is None else fmt(t.estimate, r.decimals + 1),
-                     f"{t.conf_level:.0%} CI": ci, "How": t.ci_method})
-    return pd.DataFrame(rows)
-
-
-def p_text(p: float | None) -> str:
-    """A P as tables print it: three significant decimals, ``< 0.001`` below."""
-    from .rounding import fmt
-
-    if p is None:
-        return "—"
-    return "< 0.001" if p < 0.001 else fmt(p, 3)
+    done, reasons = split_leave_one_out(loo)
+    return SensitivityFragment(key=run.key("outcomes", "method", "alpha"), leave_one_out=done,
+                               not_computed=reasons)
 
 
 def primary_test(run, outcome):
@@ -194,23 +167,6 @@ def leave_one_out(run, outcome):
     return result
 
 
-def loo_table(results: dict, outcomes):
-    """Leave-one-out summaries as a table of formatted cells, one row per outcome."""
-    import pandas as pd
-
-    rows = []
-    for o in outcomes:
-        r = results[o.name]
-        if isinstance(r, str):
-            rows.append({"Outcome": o.label, "Analyses": "—", "P, lowest": "—", "P, highest": "—",
-                         "Below alpha": f"not computed: {r}"})
-        else:
-            rows.append({"Outcome": o.label, "Analyses": r.n_pairs, "P, lowest": p_text(r.p_min),
-                         "P, highest": p_text(r.p_max),
-                         "Below alpha": f"{r.n_below} of {r.n_pairs} (alpha = {r.alpha:g})"})
-    return pd.DataFrame(rows)
-
-
 def figure_estimate(test, conf_level: float) -> dict:
     """The estimate and CI a figure draws beside the changes (keyword arguments of ``plots.outcome_figure``)."""
     if isinstance(test, str) or test.estimate is None:
@@ -219,25 +175,3 @@ def figure_estimate(test, conf_level: float) -> dict:
     label = "exact" if test.method == "exact" else "asymptotic"
     return {"estimate": float(test.estimate), "conf_int": ci, "conf_level": conf_level,
             "ci_label": f"Hodges–Lehmann, {label}"}
-
-
-def variants_table(variants, outcome):
-    """One outcome's test variants as a table of formatted cells."""
-    import pandas as pd
-
-    from .rounding import fmt
-
-    rows = []
-    d = outcome.decimals + 1
-    for v in variants:
-        reason = getattr(v, "reason", None)
-        if reason:
-            rows.append({"Test": v.label, "n": "—", "Statistic": "—", "P": "not computed",
-                         "Estimate": "—", "CI": "—", "Note": reason})
-            continue
-        ci = "—" if v.conf_int is None else f"{fmt(v.conf_int[0], d)} to {fmt(v.conf_int[1], d)}"
-        rows.append({"Test": v.label + (" (primary)" if v.primary else ""), "n": v.n,
-                     "Statistic": fmt(v.statistic, 3), "P": p_text(v.pvalue),
-                     "Estimate": "—" if v.estimate is None else fmt(v.estimate, d), "CI": ci,
-                     "Note": getattr(v, "ci_method", None) or ""})
-    return pd.DataFrame(rows)

@@ -142,8 +142,17 @@ def say(markdown: str) -> None:
         display(Markdown(markdown))
 
 
-def show(table, caption: str):
-    """Show a table of formatted cells, introduced by ``caption``, without a bare index."""
+def show(table, caption: str | None = None):
+    """Show a table of formatted cells, introduced by a sentence, without a bare index.
+
+    ``table`` is a :class:`cohortstats.tables.Table` (its caption introduces it) or a
+    pandas DataFrame with ``caption``.
+    """
+    if hasattr(table, "frame"):
+        caption, note = caption or table.caption + ":", table.note
+        table = table.frame()
+    else:
+        note = ""
     say(caption)
     try:
         from IPython import get_ipython
@@ -155,6 +164,8 @@ def show(table, caption: str):
         print(table.to_string(index=False))
     else:
         display(table.style.hide(axis="index"))
+    if note:
+        say(note)
 
 
 def upstream(run) -> dict:

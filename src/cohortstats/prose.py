@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .results import lookup
-from .rounding import fmt
+from .rounding import fmt, fmt_short
 from .vocabulary import (GOOD_RESPONSES, INDICATIONS, NASAL_AND_ORAL, NO_EVENT, count_word,
                          join_words)
 
@@ -45,12 +45,13 @@ class Number:
     source: str
 
 
-def _number(results, key: str, text: str | None = None, decimals: int | None = None) -> Number:
+def _number(results, key: str, text: str | None = None, decimals: int | None = None,
+            short: bool = False) -> Number:
     value = lookup(results, key)
     if value is None:
         raise ValueError(f"results.json has no value at {key}; the build is incomplete")
     if text is None:
-        text = fmt(value, decimals if decimals is not None else 0)
+        text = (fmt_short if short else fmt)(value, decimals if decimals is not None else 0)
     return Number(key=key, text=text, value=value, source=SOURCES[key.split(".")[0]])
 
 
@@ -122,10 +123,10 @@ def _outcome(results, name: str) -> list:
     out = [tuple(s)]
     if t is not None and t.estimate is not None:
         e = [f"The Hodges–Lehmann estimate of the decrease was ",
-             _number(results, f"{base}.test.estimate", decimals=d + 1), unit]
+             _number(results, f"{base}.test.estimate", decimals=d + 1, short=True), unit]
         if t.conf_int is not None:
-            e += [f" ({t.conf_level:.0%} CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1),
-                  " to ", _number(results, f"{base}.test.conf_int.1", decimals=d + 1), ")"]
+            e += [f" ({t.conf_level:.0%} CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
+                  " to ", _number(results, f"{base}.test.conf_int.1", decimals=d + 1, short=True), ")"]
         out.append(tuple(e) + (".",))
     if o.n_missing:
         k = o.n_missing
