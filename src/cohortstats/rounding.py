@@ -337,3 +337,18 @@ def prints_as(x, text: str, kind: str = "value") -> bool:
         return xf == float(value)
     places = max(0, -value.as_tuple().exponent)
     return round_half_up(x, places) == value
+
+
+def fmt_short(x, max_decimals: int) -> str:
+    """Round half up at ``max_decimals`` and drop trailing zeros: for values on a grid.
+
+    Hodges–Lehmann estimates are Walsh averages, exact at a few decimals; printed at
+    a fixed width they gain noise zeros (``13.125``, ``3.75``, not ``3.750``).
+
+    >>> fmt_short(3.75, 3), fmt_short(26.0, 2), fmt_short(12.63865, 3)
+    ('3.75', '26', '12.639')
+    """
+    text = fmt(x, max_decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
