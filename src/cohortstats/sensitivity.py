@@ -7,40 +7,71 @@ published P.
 """
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, asdict
 
 import numpy as np
 
-from .paired import EXACT_MAX_N, paired_signed_rank
+from .paired import (EXACT_MAX_N, SIGN_CONVENTION, TIE_RTOL, merge_near_ties,
+                     paired_signed_rank)
 
-__all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS"]
+__all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS",
+           "SIDEDNESS"]
 
 #: Leave-one-patient-out is computed up to this many pairs.
 LOO_MAX_PAIRS = 200
+
+#: How each ``alternative`` reads in a label (d = drug start − 6 months).
+SIDEDNESS = {"two-sided": "two-sided",
+             "greater": "one-sided (alternative: a decrease)",
+             "less": "one-sided (alternative: an increase)"}
+
+_METHODS = ("auto", "exact", "approx")
+_ALTERNATIVES = tuple(SIDEDNESS)
+
+NO_NONZERO = "no non-zero difference: the signed-rank test needs at least one"
 
 
 @dataclass(frozen=True)
 class Variant:
     """One test of the same pairs.
 
+    Differences are ``d = value at drug start − value at 6 months`` (positive = a
+    decrease) for every variant. No field is NaN: what is undefined is None, and
+    ``reason`` says why.
+
     Attributes
     ----------
     key : str
-        Stable identifier ("exact_wilcox").
+        Stable identifier ("primary", "pratt", "approx_cc", "approx", "r_wilcox_test",
+        "scipy_default", "t", "t_changed").
     label : str
-        Words for the report.
+        Words for the report; names the test, its zero handling or exclusions, the
+        null distribution, the continuity correction and the sidedness.
     n : int
         Pairs entering the test (after dropping what the variant drops).
-    statistic : float
-        T+ for the signed-rank variants, t for the t-tests.
-    pvalue : float
+    statistic : float or None
+        T+ for the signed-rank variants (scipy's default: its own statistic,
+        min(T+, T−) two-sided), t for the t-tests; None when undefined.
+    pvalue : float or None
     method : str
-        "exact", "approx" or "t".
+        "exact", "approx" (normal approximation), "scipy" or "t".
+    alternative : str
+        "two-sided", "greater" (a decrease) or "less" (an increase).
+    correction : bool or None
+        Whether a continuity correction was applied to the normal approximation;
+        None where none applies (exact null distributions, t-tests).
     estimate : float or None
-        Hodges–Lehmann pseudo-median (signed-rank) or mean difference (t-test).
-    conf_int : tuple or None
+        Hodges–Lehmann estimate of the decrease (signed-rank) or mean decrease (t-test).
+    conf_int : tuple of float or None
+    ci_method : str or None
+        How the estimate and CI were computed, in words.
     effect_size : float or None
         Matched-pairs rank-biserial correlation (signed-rank), Cohen's d_z (t-test).
+    reason : str or None
+        Why the variant is undefined (then statistic, pvalue and estimate are None);
+        None when it was computed.
     primary : bool
         The analysis the report's Results use.
     """
@@ -48,12 +79,16 @@ class Variant:
     key: str
     label: str
     n: int
-    statistic: float
-    pvalue: float
+    statistic: float | None
+    pvalue: float | None
     method: str
+    alternative: str
+    correction: bool | None
     estimate: float | None
     conf_int: tuple | None
+    ci_method: str | None
     effect_size: float | None
+    reason: str | None = None
     primary: bool = False
 
     def to_dict(self) -> dict:
@@ -62,101 +97,203 @@ class Variant:
         return d
 
 
+def _iv_options(method, alternative, conf_level=0.95, alpha=None):
+    """Validate the options shared by :func:`test_variants` and :func:`leave_one_out`."""
+    for name, val, allowed in (("method", method, _METHODS),
+                               ("alternative", alternative, _ALTERNATIVES)):
+        if not isinstance(val, str):
+            raise TypeError(f"`{name}` must be a str, one of "
+                            f"{{{', '.join(map(repr, allowed))}}}; not {type(val).__name__}.")
+        if val not in allowed:
+            raise ValueError(f"`{name}` must be one of {{{', '.join(map(repr, allowed))}}}; "
+                             f"not {val!r}.")
+    for name, val in (("conf_level", conf_level), ("alpha", alpha)):
+        if val is None:
+            continue
+        if isinstance(val, (bool, np.bool_)) or not isinstance(val, numbers.Real):
+            raise TypeError(f"`{name}` must be a real number; not {type(val).__name__}.")
+        if not 0.0 < float(val) < 1.0:
+            raise ValueError(f"`{name}` must be strictly between 0 and 1; not {val!r}.")
+
+
 def _complete(before, after):
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
+    if b.shape != a.shape or b.ndim != 1:
+        raise ValueError(f"`before` and `after` must be 1-D of the same length; "
+                         f"got shapes {b.shape} and {a.shape}.")
     ok = ~(np.isnan(b) | np.isnan(a))
     return b[ok], a[ok]
 
 
-def _from_signed_rank(key, label, res, primary=False):
+def _undefined(key, label, n, method, alternative, correction, reason, primary=False):
+    return Variant(key=key, label=label, n=int(n), statistic=None, pvalue=None, method=method,
+                   alternative=alternative, correction=correction, estimate=None, conf_int=None,
+                   ci_method=None, effect_size=None, reason=reason, primary=primary)
+
+
+def _from_signed_rank(key, label, res, correction, primary=False):
     return Variant(key=key, label=label, n=int(res.n_nonzero), statistic=float(res.statistic),
-                   pvalue=float(res.pvalue), method=res.method,
+                   pvalue=float(res.pvalue), method=res.method, alternative=res.alternative,
+                   correction=bool(correction) if res.method == "approx" else None,
                    estimate=None if res.estimate is None else float(res.estimate),
                    conf_int=None if res.conf_int is None else tuple(float(v) for v in res.conf_int),
+                   ci_method=res.ci_method,
                    effect_size=None if res.effect_size is None else float(res.effect_size),
                    primary=primary)
 
 
-def _paired_t(key, label, b, a, conf_level):
+def _constant_reason(b, a):
+    """Why a paired t-test of ``b - a`` is undefined, or None."""
+    d = b - a
+    if d.size < 2:
+        return f"{d.size} pair{'' if d.size == 1 else 's'}: the t-test needs at least 2"
+    merged = merge_near_ties(b, a, TIE_RTOL)
+    mean = float(np.mean(d))
+    stderr = float(np.std(d, ddof=1)) / math.sqrt(d.size)
+    # R's t.test: stop if stderr < 10 * .Machine$double.eps * abs(mean)
+    if np.all(merged == merged[0]) or stderr < 10 * np.finfo(float).eps * abs(mean):
+        what = "zero" if np.all(merged == 0) else "the same"
+        return (f"every difference is {what} (up to {TIE_RTOL:g} relative): the t-test is "
+                f"undefined (R: data are essentially constant)")
+    return None
+
+
+def _paired_t(key, label, b, a, alternative, conf_level):
     from scipy import stats
 
+    reason = _constant_reason(b, a)
+    if reason:
+        return _undefined(key, label, b.size, "t", alternative, None, reason)
     d = b - a
-    n = int(d.size)
-    if n < 2 or np.all(d == d[0]):
-        return None
-    res = stats.ttest_rel(b, a)
+    res = stats.ttest_rel(b, a, alternative=alternative)
     ci = res.confidence_interval(conf_level)
     sd = float(np.std(d, ddof=1))
-    return Variant(key=key, label=label, n=n, statistic=float(res.statistic),
-                   pvalue=float(res.pvalue), method="t", estimate=float(d.mean()),
-                   conf_int=(float(ci.low), float(ci.high)),
+    how = "t" if alternative == "two-sided" else f"one-sided ({alternative}) t"
+    return Variant(key=key, label=label, n=int(d.size), statistic=float(res.statistic),
+                   pvalue=float(res.pvalue), method="t", alternative=alternative, correction=None,
+                   estimate=float(d.mean()), conf_int=(float(ci.low), float(ci.high)),
+                   ci_method=f"mean difference ± {how} quantile × standard error (Student)",
                    effect_size=float(d.mean() / sd) if sd > 0 else None)
 
 
-def test_variants(before, after, *, method: str = "auto", conf_level: float = 0.95) -> list[Variant]:
+def _scipy_default(b, a, nz_count, alternative):
+    """scipy.stats.wilcoxon with its defaults (zeros dropped, no continuity correction)."""
+    from scipy import stats
+
+    label = f"scipy.stats.wilcoxon default (zeros dropped, no continuity correction), " \
+            f"{SIDEDNESS[alternative]}"
+    if not nz_count:
+        return _undefined("scipy_default", label, 0, "scipy", alternative, None, NO_NONZERO)
+    res = stats.wilcoxon(b, a, alternative=alternative)
+    return Variant(key="scipy_default", label=label, n=int(nz_count),
+                   statistic=float(res.statistic), pvalue=float(res.pvalue), method="scipy",
+                   alternative=alternative, correction=None, estimate=None, conf_int=None,
+                   ci_method=None, effect_size=None)
+
+
+def test_variants(before, after, *, method: str = "auto", alternative: str = "two-sided",
+                  conf_level: float = 0.95) -> list[Variant]:
     """Run the signed-rank variants and paired t-tests on the same pairs.
 
     Parameters
     ----------
     before, after : array_like of float
-        Values at drug start and at 6 months (d = before − after); incomplete
-        pairs are dropped.
-    method : str
+        Values at drug start and at 6 months (d = before − after, positive = a
+        decrease); incomplete pairs are dropped.
+    method : {"auto", "exact", "approx"}
         ``method`` of the primary test (see :func:`cohortstats.paired.paired_signed_rank`).
-    conf_level : float
+    alternative : {"two-sided", "greater", "less"}
+        Sidedness of every variant ("greater": a decrease). Every label says it.
+    conf_level : float in (0, 1)
 
     Returns
     -------
     list of Variant
-        Primary (Wilcoxon zero handling, exact conditional or as ``method``),
-        Pratt zero handling, normal approximation with and without continuity
-        correction, R's ``wilcox.test`` default, scipy's ``wilcoxon`` default,
-        paired t-test, paired t-test excluding unchanged patients. A variant
-        that cannot be computed (no non-zero difference) is left out.
-    """
-    from scipy import stats
+        Always the same eight keys, in this order:
 
+        ``primary``
+            Wilcoxon zero handling (zeros dropped), exact conditional null (or as
+            ``method``); estimate and CI of the exact test (median of Walsh averages).
+        ``pratt``
+            Pratt zero handling; exact conditional, or above the exact size the normal
+            approximation *without* continuity correction (coin's test; R has no Pratt).
+        ``approx_cc``, ``approx``
+            Normal approximation with and without continuity correction (R's
+            ``wilcox.test(exact = FALSE, correct = TRUE/FALSE)``).
+        ``r_wilcox_test``
+            R's ``wilcox.test(paired = TRUE, conf.int = TRUE)`` default: exact only for
+            n < 50 without ties or zeros, else the corrected normal approximation, with
+            R's asymptotic Hodges–Lehmann estimate (located exactly; see ``ci_method``).
+        ``scipy_default``
+            ``scipy.stats.wilcoxon`` defaults.
+        ``t``, ``t_changed``
+            Paired t-test; the same excluding unchanged patients.
+
+        A variant that is undefined (no non-zero difference; a t-test on constant
+        differences) stays in the list with ``reason`` set and no numbers.
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad option (checked before anything is computed), or the primary test's
+        own limits (``method="exact"`` above its size limit).
+
+    Notes
+    -----
+    Differences are ``d = before − after`` throughout (cohortstats.paired.SIGN_CONVENTION).
+    """
+    from scipy import stats  # noqa: F401  (fail early if scipy is missing)
+
+    _iv_options(method, alternative, conf_level)
     b, a = _complete(before, after)
-    d = b - a
+    d = merge_near_ties(b, a, TIE_RTOL)
     nz = d[d != 0]
+    side = SIDEDNESS[alternative]
     out = []
-    kw = dict(conf_level=conf_level)
+    kw = dict(conf_level=conf_level, alternative=alternative)
 
     def add(key, label, primary=False, **options):
-        # A variant without a non-zero difference is undefined and left out; any
-        # other error (a bad option, a size limit of the primary test) is the caller's.
+        correction = options.get("correction", True)
         if not nz.size:
+            out.append(_undefined(key, label, 0, options.get("method", method), alternative,
+                                  None, NO_NONZERO, primary))
             return
-        out.append(_from_signed_rank(key, label, paired_signed_rank(b, a, **options, **kw), primary))
+        res = paired_signed_rank(b, a, **options, **kw)
+        out.append(_from_signed_rank(key, label, res, correction, primary))
 
     # The exact variants stay exact only while that is cheap (as method="auto").
     exact = "exact" if method == "exact" or (method == "auto" and nz.size < EXACT_MAX_N) else "approx"
-    words = {"exact": "exact conditional", "approx": "normal approximation"}
-    add("primary", f"Wilcoxon signed-rank, {words.get(exact if method == 'auto' else method, method)}"
-        " (zeros dropped)", primary=True, method=method)
-    add("pratt", f"Wilcoxon signed-rank, {words[exact]}, Pratt zero handling",
-        method=exact, zero_method="pratt")
-    add("approx_cc", "Normal approximation, continuity correction", method="approx", correction=True)
-    add("approx", "Normal approximation, no continuity correction", method="approx", correction=False)
+    primary_null = exact if method == "auto" else method
+    words = {"exact": "exact conditional null",
+             "approx": "normal approximation with continuity correction"}
+    add("primary", f"Wilcoxon signed-rank, zeros dropped, {words[primary_null]}, {side}",
+        primary=True, method=method)
+    pratt_words = ("exact conditional null" if exact == "exact" else
+                   "normal approximation without continuity correction (coin)")
+    add("pratt", f"Wilcoxon signed-rank, Pratt zero handling, {pratt_words}, {side}",
+        method=exact, zero_method="pratt", correction=False)
+    add("approx_cc", f"Wilcoxon signed-rank, zeros dropped, normal approximation with continuity "
+        f"correction, {side}", method="approx", correction=True)
+    add("approx", f"Wilcoxon signed-rank, zeros dropped, normal approximation without continuity "
+        f"correction, {side}", method="approx", correction=False)
     # R: wilcox.test(x, y, paired = TRUE) is exact only for n < 50 without ties or
-    # zeros; otherwise the normal approximation with continuity correction.
-    r_exact = nz.size < 50 and np.unique(np.abs(nz)).size == nz.size and nz.size == d.size
-    add("r_default", "R wilcox.test default (" + ("exact" if r_exact else "normal approx., corrected") + ")",
-        method="exact" if r_exact else "approx", correction=True)
-    if nz.size:
-        try:
-            res = stats.wilcoxon(b, a)
-            out.append(Variant(key="scipy_default", label="scipy.stats.wilcoxon default",
-                               n=int(nz.size), statistic=float(res.statistic), pvalue=float(res.pvalue),
-                               method="scipy", estimate=None, conf_int=None, effect_size=None))
-        except ValueError:
-            pass
-    for key, label, keep in (("t", "Paired t-test", np.ones(d.size, bool)),
-                             ("t_changed", "Paired t-test, unchanged patients excluded", d != 0)):
-        v = _paired_t(key, label, b[keep], a[keep], conf_level)
-        if v is not None:
-            out.append(v)
+    # zeros (exact ties of doubles, R's default digits.rank = Inf); otherwise the
+    # normal approximation with continuity correction, and then its Hodges-Lehmann
+    # estimate comes from the asymptotic root-finding.
+    raw = b - a
+    raw_nz = raw[raw != 0]
+    r_exact = raw_nz.size < 50 and np.unique(np.abs(raw_nz)).size == raw_nz.size == raw.size
+    r_words = ("exact null, Hodges–Lehmann from the Walsh averages" if r_exact else
+               "normal approximation with continuity correction, Hodges–Lehmann by R's "
+               "asymptotic root-finding")
+    add("r_wilcox_test", f"R wilcox.test default ({r_words}), {side}",
+        method="exact" if r_exact else "approx", correction=True, tie_rtol=0.0)
+    out.append(_scipy_default(b, a, int(nz.size), alternative))
+    for key, label, keep in (("t", f"Paired t-test, {side}", np.ones(b.size, bool)),
+                             ("t_changed", f"Paired t-test, unchanged patients excluded, {side}",
+                              d != 0)):
+        out.append(_paired_t(key, label, b[keep], a[keep], alternative, conf_level))
     return out
 
 
@@ -167,25 +304,35 @@ class LeaveOneOut:
     Attributes
     ----------
     n_pairs : int
-    p_min, p_max : float
-        Range of the p-values over the n analyses.
+    p_min, p_max : float or None
+        Range of the p-values over the defined analyses (None if none is defined).
     n_below : int
         How many of them are below ``alpha``.
     alpha : float
-    pvalues : tuple of float
-        In row order of the complete pairs.
+    pvalues : tuple of (float or None)
+        In row order of the complete pairs; None where the analysis without that
+        patient is undefined.
+    reasons : tuple of (str or None)
+        Why each undefined analysis is undefined; None where it was computed.
+    n_undefined : int
+    method : str
+        ``method`` of the primary test, as passed.
     """
 
     n_pairs: int
-    p_min: float
-    p_max: float
+    p_min: float | None
+    p_max: float | None
     n_below: int
     alpha: float
     pvalues: tuple
+    reasons: tuple = ()
+    n_undefined: int = 0
+    method: str = "auto"
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["pvalues"] = list(self.pvalues)
+        d["reasons"] = list(self.reasons)
         return d
 
 
@@ -195,27 +342,44 @@ def leave_one_out(before, after, *, method: str = "auto", alpha: float = 0.05) -
     Parameters
     ----------
     before, after : array_like of float
-    method : str
-    alpha : float
+        Values at drug start and at 6 months (d = before − after).
+    method : {"auto", "exact", "approx"}
+        Checked before anything is computed.
+    alpha : float in (0, 1)
 
     Returns
     -------
     LeaveOneOut or None
-        None above :data:`LOO_MAX_PAIRS` pairs or below 3.
+        None above :data:`LOO_MAX_PAIRS` pairs or below 3. An analysis that is
+        undefined without one patient (no non-zero difference left) is recorded as
+        undefined with its reason, never as P = 1.
+
+    Raises
+    ------
+    ValueError, TypeError
+        A bad ``method`` or ``alpha``.
     """
+    _iv_options(method, "two-sided", None, alpha)
     b, a = _complete(before, after)
     n = b.size
     if n < 3 or n > LOO_MAX_PAIRS:
         return None
-    ps = []
+    d = merge_near_ties(b, a, TIE_RTOL)
+    ps, reasons = [], []
     for i in range(n):
         keep = np.arange(n) != i
-        try:
-            ps.append(float(paired_signed_rank(b[keep], a[keep], method=method, conf_level=None).pvalue))
-        except ValueError:
-            ps.append(1.0)
-    return LeaveOneOut(n_pairs=int(n), p_min=min(ps), p_max=max(ps),
-                       n_below=int(sum(p < alpha for p in ps)), alpha=alpha, pvalues=tuple(ps))
+        if not np.any(d[keep] != 0):
+            ps.append(None)
+            reasons.append(NO_NONZERO)
+            continue
+        ps.append(float(paired_signed_rank(b[keep], a[keep], method=method, conf_level=None).pvalue))
+        reasons.append(None)
+    defined = [p for p in ps if p is not None]
+    return LeaveOneOut(n_pairs=int(n), p_min=min(defined) if defined else None,
+                       p_max=max(defined) if defined else None,
+                       n_below=int(sum(p < alpha for p in defined)), alpha=float(alpha),
+                       pvalues=tuple(ps), reasons=tuple(reasons),
+                       n_undefined=int(n - len(defined)), method=method)
 
 
 def primary_test(before, after, *, method: str = "auto", conf_level: float = 0.95):
@@ -231,16 +395,19 @@ def primary_test(before, after, *, method: str = "auto", conf_level: float = 0.9
     -------
     SignedRankResult or None
     """
+    _iv_options(method, "two-sided", conf_level)
     b, a = _complete(before, after)
-    if not np.any(b != a):
+    if not np.any(merge_near_ties(b, a, TIE_RTOL) != 0):
         return None
     return paired_signed_rank(b, a, method=method, conf_level=conf_level)
 
 
-def variants_fragment(cohort, *, method: str = "auto", conf_level: float = 0.95) -> dict:
+def variants_fragment(cohort, *, method: str = "auto", alternative: str = "two-sided",
+                      conf_level: float = 0.95) -> dict:
     """Every outcome's test variants (:func:`test_variants`), as the report reads them."""
     return {o.name: [v.to_dict() for v in test_variants(cohort.frame[o.baseline], cohort.frame[o.followup],
-                                                        method=method, conf_level=conf_level)]
+                                                        method=method, alternative=alternative,
+                                                        conf_level=conf_level)]
             for o in cohort.outcomes}
 
 
@@ -248,7 +415,7 @@ def variants_table(variants: dict):
     """The variants of :func:`variants_fragment` as one table, outcome by outcome."""
     import pandas as pd
 
-    cols = ["n", "statistic", "pvalue", "estimate", "conf_int", "effect_size"]
+    cols = ["n", "statistic", "pvalue", "estimate", "conf_int", "ci_method", "effect_size", "reason"]
     return pd.concat({name: pd.DataFrame(rows).set_index("label")[cols] for name, rows in variants.items()})
 
 
