@@ -172,6 +172,6 @@ def figure_estimate(test, conf_level: float) -> dict:
     if isinstance(test, str) or test.estimate is None:
         return {"estimate": None, "conf_int": None, "conf_level": conf_level, "ci_label": ""}
     ci = None if test.conf_int is None else tuple(float(v) for v in test.conf_int)
-    label = "exact" if test.method == "exact" else "asymptotic"
+    how = (getattr(test, "ci_method", None) or "").split(":", 1)[0] or test.method
     return {"estimate": float(test.estimate), "conf_int": ci, "conf_level": conf_level,
-            "ci_label": f"Hodges–Lehmann, {label}"}
+            "ci_label": f"Hodges–Lehmann, {how}"}
