@@ -7,8 +7,8 @@ import pytest
 import yaml
 from scipy import stats
 
-from cohortstats.forensics import (Finding, consistency, grid_totals, grim, grimmer,
-                                   grimmer_witness, rounds_to, rounds_to_sd,
+from cohortstats.forensics import (Finding, consistency, grid_totals, grim, grim_rounding, grimmer,
+                                   grimmer_rounding, grimmer_witness, rounds_to, rounds_to_sd,
                                    signed_rank_pvalue, signed_rank_support, sumsq_window)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,15 +35,49 @@ def published():
     (Fraction(35, 10000), "0.004", True),
 ])
 def test_rounds_to_is_half_up_and_exact(x, printed, expected):
-    assert rounds_to(x, printed) is expected
+    assert rounds_to(x, printed, rounding="half-up") is expected
 
 
 def test_rounds_to_sd_works_on_the_variance():
     # SS = 6.25 * (1138 - 94^2/10) = 6.25 * 254.4 = 1590; var = 1590/9 = 176.67; SD = 13.292 -> 13.3
     assert rounds_to_sd(Fraction(1590, 9), "13.3")
-    # var 178.2225 = 13.35^2 exactly: SD 13.35 prints as 13.4 (half up), not 13.3
-    assert not rounds_to_sd(Fraction("178.2225"), "13.3")
-    assert rounds_to_sd(Fraction("178.2225"), "13.4")
+    # var 178.2225 = 13.35^2 exactly: SD 13.35 prints as 13.4 half up, not 13.3 ...
+    assert not rounds_to_sd(Fraction("178.2225"), "13.3", rounding="half-up")
+    assert rounds_to_sd(Fraction("178.2225"), "13.4", rounding="half-up")
+    # ... but R prints the double of 13.35, a little below it, as 13.3:
+    # R: sprintf("%.1f", sqrt(178.2225))
+    #   "13.3"
+    assert rounds_to_sd(Fraction("178.2225"), "13.3", rounding="half-even")
+    assert rounds_to_sd(Fraction("178.2225"), "13.3")          # either rule (the default)
+
+
+@pytest.mark.parametrize("x, printed, rounding, expected", [
+    # R: sprintf("%.2f", 17/8)  -> "2.12": the tie 2.125 is a double, rounded half to even.
+    (Fraction(17, 8), "2.12", "half-even", True),
+    (Fraction(17, 8), "2.12", "half-up", False),
+    (Fraction(17, 8), "2.13", "half-up", True),
+    (Fraction(17, 8), "2.13", "half-even", False),
+    (Fraction(17, 8), "2.12", "either", True),
+    (Fraction(17, 8), "2.13", "either", True),
+    # R: sprintf("%.2f", 3/40)  -> "0.07": 0.075 is not a double; its double is below it.
+    # Half up on the exact value gives 0.08, so only the R rule accepts 0.07.
+    (Fraction(3, 40), "0.07", "half-even", True),
+    (Fraction(3, 40), "0.07", "half-up", False),
+    (Fraction(3, 40), "0.08", "half-up", True),
+    # R: sprintf("%.1f", 1/4)  -> "0.2"
+    (Fraction(1, 4), "0.2", "half-even", True),
+    (Fraction(1, 4), "0.3", "half-up", True),
+])
+def test_rounds_to_under_each_rule(x, printed, rounding, expected):
+    assert rounds_to(x, printed, rounding=rounding) is expected
+
+
+def test_bad_rounding_names_the_allowed_set():
+    with pytest.raises(ValueError, match=r"^`rounding` must be one of \{'either', 'half-up', "
+                                         r"'half-even'\}; not 'half-down'\.$"):
+        grim("2.12", 8, rounding="half-down")
+    with pytest.raises(TypeError, match="`rounding` must be a str"):
+        rounds_to(1, "1", rounding=None)
 
 
 # --------------------------------------------------------------------------- GRIM
@@ -66,7 +100,6 @@ def test_rounds_to_sd_works_on_the_variance():
     ("23.3", 10, None, 2.5, True),
     # Quarters: 1/4 = 0.25 is a tie and prints 0.3 half up (0.2 half-even).
     ("0.3", 4, None, 1, True),
-    ("0.2", 4, None, 1, False),
     # Wu et al. 2017 ESR: whole mm/hour, 290/10 = 29 and 170/10 = 17.
     ("29", 10, None, 1, True),
     ("17", 10, None, 1, True),
@@ -79,6 +112,38 @@ def test_rounds_to_sd_works_on_the_variance():
 ])
 def test_grim(mean, n, decimals, granularity, expected):
     assert grim(mean, n, decimals, granularity) is expected
+
+
+@pytest.mark.parametrize("mean, n, rules", [
+    # 1/4 = 0.25: half up prints 0.3; R prints 0.2 (R: sprintf("%.1f", 1/4) -> "0.2").
+    ("0.2", 4, ("half-even",)),
+    ("0.3", 4, ("half-up",)),
+    # Issue 16: 17/8 = 2.125; R: sprintf("%.2f", 17/8) -> "2.12".
+    ("2.12", 8, ("half-even",)),
+    ("2.13", 8, ("half-up",)),
+    # 107/40 = 2.675, not a double (2.67499999999999982...): R: sprintf("%.2f", 107/40) -> "2.67";
+    # half up on the exact value gives 2.68.  No other k/40 is near.
+    ("2.67", 40, ("half-even",)),
+    ("2.68", 40, ("half-up",)),
+    # No tie: both rules.
+    ("5.18", 28, ("half-up", "half-even")),
+    ("5.19", 28, ()),
+])
+def test_grim_says_which_rounding(mean, n, rules):
+    assert grim_rounding(mean, n) == rules
+    assert grim(mean, n) is bool(rules)
+    for rule in ("half-up", "half-even"):
+        assert grim(mean, n, rounding=rule) is (rule in rules)
+
+
+def test_grim_passes_every_r_printed_mean():
+    # Issue 16: every mean k/n (n <= 40, 0 <= k/n < 10) as R prints it at two decimals.
+    # Python's "%.2f" gives R's sprintf("%.2f", k/n) for all 8,200 of them (checked with
+    # Rscript: for (n in 1:40) for (k in 0:(10*n - 1)) sprintf("%.2f", k/n), 0 differences).
+    # Half up alone calls 180 of them impossible.
+    printed = [(f"{k / n:.2f}", n) for n in range(1, 41) for k in range(10 * n)]
+    assert sum(not grim(t, n, rounding="half-up") for t, n in printed) == 180
+    assert all(grim(t, n) for t, n in printed)
 
 
 def test_grid_totals_lists_every_total():
@@ -262,3 +327,15 @@ def test_consistency_flags_an_impossible_p():
     found = consistency(claims, 10, {})
     sr = [f for f in found if f.check == "signed_rank"][0]
     assert not sr.passed and "not the exact no-ties p" in sr.text
+
+
+def test_grimmer_accepts_r_printed_mean_and_sd():
+    # Issue 16: GRIMMER accepted only half-up ties.
+    # R: x <- c(1, 2, 2, 3, 4, 4, 1, 0); sprintf("%.2f", c(mean(x), sd(x)))
+    #   "2.12" "1.46"
+    # mean 17/8 = 2.125 prints 2.12 only half to even, so half up finds no total.
+    assert grimmer("2.12", "1.46", 8)
+    assert not grimmer("2.12", "1.46", 8, rounding="half-up")
+    assert grimmer_rounding("2.12", "1.46", 8) == ("half-even",)
+    w = grimmer_witness("2.12", "1.46", 8)
+    assert sum(w) == 17 and f"{float(np.std(np.array(w, float), ddof=1)):.2f}" == "1.46"

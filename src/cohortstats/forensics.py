@@ -5,19 +5,39 @@ the numbers as printed. They need no patient data, only the printed numbers,
 their precision and the measurement grid (2.5 mg prednisone tablets, whole
 mm/hour for the sedimentation rate).
 
-Rounding rule
--------------
+Rounding rules
+--------------
 A printed number ``t`` with ``d`` decimals stands for every exact value ``x``
-that rounds to it *half up* (ties away from zero): for ``t >= 0`` that is the
-half-open interval ``t - h <= x < t + h`` with ``h = 0.5 * 10**-d`` ("23.5"
-covers [23.45, 23.55)). All arithmetic is exact — the printed text is read as a
-:class:`decimal.Decimal`, every mean, variance and p-value is a
-:class:`fractions.Fraction` — so no float tolerance is involved anywhere.
+that prints as ``t``. Software does not agree on how a tie prints, so two rules
+are known and, by default (``rounding="either"``), a value is consistent when
+*either* makes it so; every check takes ``rounding`` to name one, and
+:func:`grim_rounding` / :func:`grimmer_rounding` say which rules made a value
+consistent.
+
+``"half-up"``
+    Ties away from zero, on the exact value: for ``t >= 0`` the half-open
+    interval ``t - h <= x < t + h`` with ``h = 0.5 * 10**-d`` ("23.5" covers
+    [23.45, 23.55)). SPSS, Excel, hand rounding, :mod:`cohortstats.rounding`.
+``"half-even"``
+    As R (``sprintf``, ``format``, ``round``) and numpy/Python print a double:
+    the exact value is first the nearest double, whose exact binary value is
+    rounded, ties to even. An exactly representable tie goes to the even digit
+    (``sprintf("%.2f", 17/8)`` is "2.12"); a tie that is not representable goes
+    where its double lies (``sprintf("%.2f", 3/40)`` is "0.07", the double of
+    0.075 being a little below it). An SD is ``sqrt`` of the double of the exact
+    variance, correctly rounded (R's ``sd`` may differ from that by an ulp of its
+    own arithmetic, which only matters within ~1e-16 of a tie).
+
+All arithmetic is exact — the printed text is read as a :class:`decimal.Decimal`,
+every mean, variance and p-value is a :class:`fractions.Fraction` — so no float
+tolerance is involved anywhere except where "half-even" models R's doubles.
 
 Functions
 ---------
 grim, grimmer, signed_rank_support
     The three checks; pure functions of plain numbers.
+grim_rounding, grimmer_rounding
+    Which rounding rules make the printed numbers consistent.
 consistency
     Plain-words findings per outcome of ``data/published.yml``.
 """
@@ -30,9 +50,14 @@ from fractions import Fraction
 from functools import lru_cache
 
 __all__ = [
-    "grim", "grid_totals", "grimmer", "grimmer_witness", "sumsq_window", "signed_rank_support", "signed_rank_pvalue",
-    "rounds_to", "rounds_to_sd", "Finding", "consistency",
+    "grim", "grid_totals", "grim_rounding", "grimmer", "grimmer_witness", "grimmer_rounding",
+    "sumsq_window", "signed_rank_support", "signed_rank_pvalue", "rounds_to", "rounds_to_sd",
+    "ROUNDING_RULES", "Finding", "consistency",
 ]
+
+#: The rounding rules a printed number may have been made with (see the module docstring).
+ROUNDING_RULES = ("half-up", "half-even")
+_ROUNDING = ("either",) + ROUNDING_RULES
 
 
 # --------------------------------------------------------------------------- rounding
@@ -98,8 +123,40 @@ def _inside(x: Fraction, interval) -> bool:
     return above and below
 
 
-def rounds_to(x, printed, decimals=None) -> bool:
-    """Whether the exact value ``x`` prints as ``printed`` (half up, ties away from zero).
+def _rules(rounding) -> tuple[str, ...]:
+    """The rules named by ``rounding`` ("either" is both)."""
+    if not isinstance(rounding, str):
+        raise TypeError(f"`rounding` must be a str, one of {set(_ROUNDING)}; "
+                        f"not {type(rounding).__name__}.")
+    if rounding not in _ROUNDING:
+        raise ValueError(f"`rounding` must be one of {{'either', 'half-up', 'half-even'}}; "
+                         f"not {rounding!r}.")
+    return ROUNDING_RULES if rounding == "either" else (rounding,)
+
+
+def _float_prints(f: float, printed: Decimal, decimals: int) -> bool:
+    """Whether the double ``f`` prints as ``printed`` (R's sprintf / Python's format)."""
+    return Decimal(format(f, f".{decimals}f")) == printed
+
+
+def _prints(x: Fraction, printed: Decimal, decimals: int, rule: str) -> bool:
+    """Whether the exact value ``x`` prints as ``printed`` under ``rule``."""
+    if rule == "half-up":
+        return _inside(x, _interval(printed, decimals))
+    return _float_prints(float(x), printed, decimals)
+
+
+def _prints_sd(variance: Fraction, printed: Decimal, decimals: int, rule: str) -> bool:
+    """Whether ``sqrt(variance)`` prints as the SD ``printed`` under ``rule``."""
+    if rule == "half-up":
+        return _inside(variance, _var_interval_dec(printed, decimals))
+    if variance < 0:
+        return False
+    return _float_prints(math.sqrt(float(variance)), printed, decimals)
+
+
+def rounds_to(x, printed, decimals=None, *, rounding="either") -> bool:
+    """Whether the exact value ``x`` prints as ``printed`` (under either rounding rule by default).
 
     Parameters
     ----------
@@ -109,6 +166,8 @@ def rounds_to(x, printed, decimals=None) -> bool:
         The printed value; a string carries its own decimals.
     decimals : int, optional
         Places printed; required when ``printed`` is a number.
+    rounding : {"either", "half-up", "half-even"}
+        The rule(s) accepted (module docstring).
 
     Examples
     --------
@@ -116,13 +175,16 @@ def rounds_to(x, printed, decimals=None) -> bool:
     True
     >>> rounds_to(Fraction(4, 512), "0.008")
     True
+    >>> rounds_to(Fraction(17, 8), "2.12"), rounds_to(Fraction(17, 8), "2.12", rounding="half-up")
+    (True, False)
     """
+    rules = _rules(rounding)
     _check_decimals(decimals)
     dec, places = _printed(printed, decimals, "printed")
-    return _inside(Fraction(x), _interval(dec, places))
+    return any(_prints(Fraction(x), dec, places, r) for r in rules)
 
 
-def rounds_to_sd(variance, printed, decimals=None) -> bool:
+def rounds_to_sd(variance, printed, decimals=None, *, rounding="either") -> bool:
     """Whether ``sqrt(variance)`` prints as the SD ``printed``, decided without a square root.
 
     Parameters
@@ -132,14 +194,19 @@ def rounds_to_sd(variance, printed, decimals=None) -> bool:
     printed : str or number
         The printed SD.
     decimals : int, optional
+    rounding : {"either", "half-up", "half-even"}
 
     Examples
     --------
     >>> rounds_to_sd(Fraction(1600, 9), "13.3")   # SS 1600 over 9: SD 13.333...
     True
     """
+    rules = _rules(rounding)
     _check_decimals(decimals)
-    return _inside(Fraction(variance), _var_interval(printed, decimals))
+    dec, places = _printed(printed, decimals, "sd")
+    if dec < 0:
+        raise ValueError(f"`sd` must be >= 0; not {printed!r}.")
+    return any(_prints_sd(Fraction(variance), dec, places, r) for r in rules)
 
 
 def _grid(granularity):
@@ -178,14 +245,36 @@ def _n(n):
 # --------------------------------------------------------------------------- GRIM
 
 def _grim_totals(mean_iv, n: int, g: Fraction) -> list[int]:
-    """Grid totals K (sum = K * g) whose mean K * g / n prints as the mean."""
+    """Grid totals K (sum = K * g) whose mean K * g / n prints as the mean (half up)."""
     lo, hi = mean_iv[0], mean_iv[1]
     k_lo = math.floor(lo * n / g)
     k_hi = math.ceil(hi * n / g)
     return [k for k in range(k_lo, k_hi + 1) if _inside(Fraction(k) * g / n, mean_iv)]
 
 
-def grim(mean, n, decimals=None, granularity=1.0) -> bool:
+def _grim_totals_rule(printed: Decimal, places: int, n: int, g: Fraction, rule: str) -> list[int]:
+    """Grid totals K whose mean K * g / n prints as ``printed`` under ``rule``."""
+    iv = _interval(printed, places)
+    if rule == "half-up":
+        return _grim_totals(iv, n, g)
+    # A double's printed value differs from the exact one only at a tie, and then by
+    # less than one grid step of the total: search one total further on each side.
+    k_lo = math.floor(iv[0] * n / g) - 1
+    k_hi = math.ceil(iv[1] * n / g) + 1
+    return [k for k in range(k_lo, k_hi + 1) if _prints(Fraction(k) * g / n, printed, places, rule)]
+
+
+def _totals(mean, n, decimals, granularity, rounding):
+    """{rule: grid totals} for the rules named by ``rounding``."""
+    rules = _rules(rounding)
+    _check_decimals(decimals)
+    n = _n(n)
+    g = _grid(granularity)
+    dec, places = _printed(mean, decimals, "mean")
+    return {r: _grim_totals_rule(dec, places, n, g, r) for r in rules}
+
+
+def grim(mean, n, decimals=None, granularity=1.0, *, rounding="either") -> bool:
     """GRIM: can ``n`` values on a grid have a mean that prints as ``mean``?
 
     Parameters
@@ -201,12 +290,15 @@ def grim(mean, n, decimals=None, granularity=1.0) -> bool:
         Every value is a multiple of this (1 for integers, 2.5 for 2.5 mg
         tablets). Give decimals such as 2.5 or 0.1 as a string or as the float
         literal; the float's shortest repr is used.
+    rounding : {"either", "half-up", "half-even"}, default "either"
+        How ties were printed (module docstring): half up, as R/numpy print a
+        double, or either. :func:`grim_rounding` says which rule works.
 
     Returns
     -------
     bool
         True when some total that is a multiple of ``granularity`` gives a mean
-        that rounds half up to the printed one.
+        that prints as the printed one under the rule(s).
 
     Notes
     -----
@@ -227,29 +319,49 @@ def grim(mean, n, decimals=None, granularity=1.0) -> bool:
     False
     >>> grim("23.5", 10, granularity=2.5)   # 235 = 94 tablets of 2.5 mg
     True
+    >>> grim("2.12", 8), grim("2.12", 8, rounding="half-up")   # 17/8 = 2.125: R prints 2.12
+    (True, False)
     """
-    _check_decimals(decimals)
-    n = _n(n)
-    g = _grid(granularity)
-    dec, places = _printed(mean, decimals, "mean")
-    return bool(_grim_totals(_interval(dec, places), n, g))
+    return any(_totals(mean, n, decimals, granularity, rounding).values())
 
 
-def grid_totals(mean, n, decimals=None, granularity=1.0) -> list[int]:
+def grim_rounding(mean, n, decimals=None, granularity=1.0) -> tuple[str, ...]:
+    """The rounding rules under which :func:`grim` finds the mean consistent.
+
+    Same parameters as :func:`grim` (without ``rounding``).
+
+    Returns
+    -------
+    tuple of str
+        A subset of ``ROUNDING_RULES`` = ("half-up", "half-even"), in that order;
+        empty when the mean is inconsistent under both.
+
+    Examples
+    --------
+    >>> grim_rounding("2.12", 8)     # 17/8 = 2.125 prints 2.12 only half to even (R)
+    ('half-even',)
+    >>> grim_rounding("2.13", 8)     # ... and 2.13 only half up
+    ('half-up',)
+    >>> grim_rounding("23.5", 10, granularity=2.5)
+    ('half-up', 'half-even')
+    """
+    found = _totals(mean, n, decimals, granularity, "either")
+    return tuple(r for r in ROUNDING_RULES if found[r])
+
+
+def grid_totals(mean, n, decimals=None, granularity=1.0, *, rounding="either") -> list[int]:
     """The grid totals ``K`` (sum of the values = ``K * granularity``) that pass GRIM.
 
     Same parameters as :func:`grim`; ``grim(...)`` is ``bool(grid_totals(...))``.
+    With ``rounding="either"``, the totals that pass under either rule, sorted.
 
     Examples
     --------
     >>> grid_totals("29", 10)      # sums 285..294 give means 28.5..29.4
     [285, 286, 287, 288, 289, 290, 291, 292, 293, 294]
     """
-    _check_decimals(decimals)
-    n = _n(n)
-    g = _grid(granularity)
-    dec, places = _printed(mean, decimals, "mean")
-    return _grim_totals(_interval(dec, places), n, g)
+    found = _totals(mean, n, decimals, granularity, rounding)
+    return sorted(set().union(*found.values()))
 
 
 # --------------------------------------------------------------------------- GRIMMER
@@ -258,26 +370,34 @@ def _var_interval(sd, decimals_sd):
     sd_dec, sd_places = _printed(sd, decimals_sd, "sd")
     if sd_dec < 0:
         raise ValueError(f"`sd` must be >= 0; not {sd!r}.")
+    return _var_interval_dec(sd_dec, sd_places)
+
+
+def _var_interval_dec(sd_dec, sd_places):
+    """Half-up interval of the variance whose square root prints as ``sd_dec``."""
     sd_lo, sd_hi, sd_lo_closed, sd_hi_closed = _interval(sd_dec, sd_places)
     # The SD interval squared (SD >= 0).
     return (max(sd_lo, 0) ** 2, sd_hi ** 2, sd_lo_closed or sd_lo <= 0, sd_hi_closed)
 
 
-def _sumsq_candidates(k_total, n, g, var_iv):
+def _sumsq_candidates(k_total, n, g, var_iv, accept=None):
+    """Sums of squares ``Q`` whose variance lies in ``var_iv`` (half up) or, given
+    ``accept(variance)``, is accepted by it (the range searched is widened by one)."""
     base = Fraction(k_total * k_total, n)
-    q_lo = math.floor(base + var_iv[0] * (n - 1) / g ** 2)
-    q_hi = math.ceil(base + var_iv[1] * (n - 1) / g ** 2)
+    q_lo = math.floor(base + var_iv[0] * (n - 1) / g ** 2) - (accept is not None)
+    q_hi = math.ceil(base + var_iv[1] * (n - 1) / g ** 2) + (accept is not None)
     out = []
     for q in range(max(q_lo, 0), q_hi + 1):
         if (q - k_total) % 2:
             continue
         var = g ** 2 * (q - base) / (n - 1)
-        if var >= 0 and _inside(var, var_iv):
+        if var >= 0 and (_inside(var, var_iv) if accept is None else accept(var)):
             out.append(q)
     return out
 
 
-def sumsq_window(total, sd, n, decimals_sd=None, granularity=1.0) -> list[int]:
+def sumsq_window(total, sd, n, decimals_sd=None, granularity=1.0, *,
+                 rounding="either") -> list[int]:
     """Sums of squares ``Q = sum k_i^2`` (grid units) giving an SD that prints as ``sd``.
 
     Parameters
@@ -290,12 +410,13 @@ def sumsq_window(total, sd, n, decimals_sd=None, granularity=1.0) -> list[int]:
         Number of values (>= 2).
     decimals_sd : int, optional
     granularity : number
+    rounding : {"either", "half-up", "half-even"}
 
     Returns
     -------
     list of int
         Candidate ``Q`` with the parity of ``K`` (necessary, not sufficient:
-        see :func:`grimmer`).
+        see :func:`grimmer`); under "either", those of either rule, sorted.
 
     Examples
     --------
@@ -308,7 +429,21 @@ def sumsq_window(total, sd, n, decimals_sd=None, granularity=1.0) -> list[int]:
         raise ValueError(f"`n` must be >= 2 for a sample SD; not {n}.")
     if isinstance(total, bool) or not isinstance(total, int):
         raise TypeError(f"`total` must be an int; not {type(total).__name__}.")
-    return _sumsq_candidates(total, n, _grid(granularity), _var_interval(sd, decimals_sd))
+    rules = _rules(rounding)
+    g = _grid(granularity)
+    out = set()
+    for rule in rules:
+        out.update(_sumsq_rule(total, n, g, sd, decimals_sd, rule))
+    return sorted(out)
+
+
+def _sumsq_rule(total, n, g, sd, decimals_sd, rule):
+    var_iv = _var_interval(sd, decimals_sd)
+    if rule == "half-up":
+        return _sumsq_candidates(total, n, g, var_iv)
+    dec, places = _printed(sd, decimals_sd, "sd")
+    return _sumsq_candidates(total, n, g, var_iv,
+                             accept=lambda v: _prints_sd(v, dec, places, rule))
 
 
 def _min_sumsq(m: int, total: int, lo: int, hi: int):
@@ -360,18 +495,18 @@ def _multiset(n: int, total: int, sumsq: int, lo: int, hi: int):
     return search(n, total, sumsq, hi)
 
 
-def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds):
+def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds,
+                    rule="half-up"):
     _check_decimals(decimals_mean, "decimals_mean")
     _check_decimals(decimals_sd, "decimals_sd")
     n = _n(n)
     g = _grid(granularity)
     mean_dec, mean_places = _printed(mean, decimals_mean, "mean")
-    mean_iv = _interval(mean_dec, mean_places)
     var_iv = _var_interval(sd, decimals_sd)
     b_lo, b_hi = _bounds(bounds)
     if n == 1:   # the sample SD of one value is undefined
         return None
-    totals = _grim_totals(mean_iv, n, g)
+    totals = _grim_totals_rule(mean_dec, mean_places, n, g, rule)
     var_hi = var_iv[1]
     for k_total in totals:
         mean_k = Fraction(k_total, n)
@@ -386,7 +521,7 @@ def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds
             hi = min(hi, math.floor(b_hi / g))
         if lo > hi:
             continue
-        for q in _sumsq_candidates(k_total, n, g, var_iv):
+        for q in _sumsq_rule(k_total, n, g, sd, decimals_sd, rule):
             found = _multiset(n, k_total, q, lo, hi)
             if found is not None:
                 return tuple(Fraction(k) * g for k in found)
@@ -394,21 +529,49 @@ def _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds
 
 
 def grimmer_witness(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
-                    *, bounds=None):
+                    *, bounds=None, rounding="either"):
     """A multiset that :func:`grimmer` accepts, or None (same parameters).
 
     Returns
     -------
     tuple of Fraction or None
         ``n`` values on the grid, largest first, whose mean and sample SD print
-        as given: the first found, trying grid totals from the smallest and, for
-        each, sums of squares from the smallest.
+        as given under one rule (half up tried first): the first found, trying
+        grid totals from the smallest and, for each, sums of squares from the
+        smallest.
     """
-    return _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds)
+    for rule in _rules(rounding):
+        found = _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds,
+                                rule)
+        if found is not None:
+            return found
+    return None
+
+
+def grimmer_rounding(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
+                     *, bounds=None) -> tuple[str, ...]:
+    """The rounding rules under which :func:`grimmer` finds mean and SD consistent.
+
+    Same parameters as :func:`grimmer` (without ``rounding``). Mean and SD are
+    judged under the same rule: one program printed both.
+
+    Returns
+    -------
+    tuple of str
+        A subset of ("half-up", "half-even"); empty when inconsistent under both.
+
+    Examples
+    --------
+    >>> grimmer_rounding("23.5", "13.3", 10, granularity=2.5)
+    ('half-up', 'half-even')
+    """
+    return tuple(r for r in ROUNDING_RULES
+                 if _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity, bounds,
+                                    r) is not None)
 
 
 def grimmer(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
-            *, bounds=None) -> bool:
+            *, bounds=None, rounding="either") -> bool:
     """GRIMMER: can ``n`` values on a grid have both the printed mean and the printed SD?
 
     Parameters
@@ -426,6 +589,9 @@ def grimmer(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
         Inclusive range of a single value, in the measurement's unit. Without
         it, any value on the grid is allowed (negative ones included), which is
         the classic test; with it the test also asks for plausibility.
+    rounding : {"either", "half-up", "half-even"}, default "either"
+        How ties were printed; mean and SD under the same rule (module docstring).
+        :func:`grimmer_rounding` says which rule works.
 
     Returns
     -------
@@ -469,8 +635,8 @@ def grimmer(mean, sd, n, decimals_mean=None, decimals_sd=None, granularity=1.0,
     >>> grimmer("5.0", "0.3", 3)   # SD^2 = (Q - 75)/2 is 0, 1, 2 ...: 0.3^2 impossible
     False
     """
-    return _grimmer_search(mean, sd, n, decimals_mean, decimals_sd, granularity,
-                           bounds) is not None
+    return grimmer_witness(mean, sd, n, decimals_mean, decimals_sd, granularity,
+                           bounds=bounds, rounding=rounding) is not None
 
 
 # --------------------------------------------------------------------------- signed rank
@@ -515,7 +681,8 @@ def signed_rank_pvalue(n: int, w: int) -> Fraction:
     return min(Fraction(1), Fraction(2 * tail, 2 ** n))
 
 
-def signed_rank_support(p, decimals=None, n_range=range(1, 31)) -> list[tuple[int, int]]:
+def signed_rank_support(p, decimals=None, n_range=range(1, 31), *,
+                        rounding="either") -> list[tuple[int, int]]:
     """The (n_nonzero, W) pairs whose exact no-ties two-sided p prints as ``p``.
 
     Parameters
@@ -526,6 +693,7 @@ def signed_rank_support(p, decimals=None, n_range=range(1, 31)) -> list[tuple[in
         Places printed; required when ``p`` is a number.
     n_range : iterable of int
         Numbers of non-zero pairs to consider.
+    rounding : {"either", "half-up", "half-even"}
 
     Returns
     -------
@@ -547,9 +715,9 @@ def signed_rank_support(p, decimals=None, n_range=range(1, 31)) -> list[tuple[in
     >>> signed_rank_support("0.008", n_range=range(1, 11))
     [(8, 0), (9, 1)]
     """
+    rules = _rules(rounding)
     _check_decimals(decimals)
     dec, places = _printed(p, decimals, "p")
-    iv = _interval(dec, places)
     out = []
     for n in n_range:
         if isinstance(n, bool) or not isinstance(n, int):
@@ -557,7 +725,8 @@ def signed_rank_support(p, decimals=None, n_range=range(1, 31)) -> list[tuple[in
         if n < 1:
             continue
         for w in range(0, n * (n + 1) // 4 + 1):
-            if _inside(signed_rank_pvalue(n, w), iv):
+            pv = signed_rank_pvalue(n, w)
+            if any(_prints(pv, dec, places, r) for r in rules):
                 out.append((n, w))
     return sorted(out)
 
