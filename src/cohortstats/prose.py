@@ -167,9 +167,12 @@ def results_sentences(results) -> list[tuple]:
     list of tuple
         Each sentence a tuple of ``str`` and :class:`Number`.
     """
+    c = results.cohort
     out = [("The cohort comprises ", _count(results, "cohort.n"), " patients."),
-           (_count(results, "cohort.female", capital=True), " subjects were girls and ",
-            _count(results, "cohort.african_american"), " were African-American."),
+           (_count(results, "cohort.female", capital=True),
+            " subject was a girl and " if c.female == 1 else " subjects were girls and ",
+            _count(results, "cohort.african_american"),
+            " was African-American." if c.african_american == 1 else " were African-American."),
            _indications(results.cohort)]
     response = _response(results)
     if response:

@@ -78,8 +78,11 @@ def render_html(results, figures_dir, links: dict | None = None) -> str:
     env = _environment()
     css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
     comparison = results.claims.published is not None
+    title = TITLE if results.provenance.reconstructed else (
+        "Lenalidomide for refractory cutaneous manifestations of pediatric SLE — Results for a "
+        "user-supplied cohort")
     return env.get_template("report.html.j2").render(
-        title=TITLE, r=results, css=css, sentences=results_sentences(results),
+        title=title, r=results, css=css, sentences=results_sentences(results),
         tables=tables(results), comparison=comparison,
         figures=_figures(results, Path(figures_dir)), links=links or {},
         environment=sorted(results.environment.items()))
