@@ -8,9 +8,14 @@ in the same run.  coin is timed inside R with ``system.time`` (after a warm-up
 call), so R's start-up and package loading are excluded.  Our time is the best
 of ``--repeat`` calls with ``conf_level=None`` (p-value only, like coin); the
 time of a full call (with the Hodges-Lehmann estimate and interval) is
-printed too.  Nothing is asserted.
+printed too.  A second table times the Hodges-Lehmann estimate and interval
+alone: the exact Walsh-average interval (``method="exact"``) on continuous
+differences up to ``WALSH_MAX_N`` and on a 2.5 mg grid, and R's asymptotic
+procedure with its roots located exactly on 300,000 tied pairs (formerly a
+timing assertion in the tests).  Nothing is asserted.
 
 Usage: python bench/bench_signed_rank.py [--n 1000] [--repeat 5] [--seed 20170601]
+                                         [--ci-n 1000 3000 5000] [--no-coin]
 Needs Rscript with the coin package for the comparison
 (Debian: apt-get install -y r-base-core r-cran-coin); without it only our
 timings are printed.
@@ -29,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from cohortstats import paired  # noqa: E402
 from cohortstats.paired import paired_signed_rank  # noqa: E402
 
 R_CODE = r"""
@@ -102,12 +108,47 @@ def run_coin(cases, reps):
     return res, None
 
 
+def time_ci(ns, seed, reps):
+    """Seconds for the estimate and interval alone (best of ``reps``)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in ns:
+        cont = rng.normal(0.2, 1, n)
+        grid = rng.integers(-8, 30, n) * 2.5
+        grid = grid[grid != 0]
+        for name, d in ((f"walsh_continuous_{n}", cont), (f"walsh_grid_{n}", grid)):
+            if np.unique(d).size > paired.WALSH_MAX_N:
+                continue
+            paired._psignrank_cdf.cache_clear()
+            best = float("inf")
+            for _ in range(reps):
+                t = time.perf_counter()
+                paired._exact_walsh_ci(d, "two-sided", 0.95)
+                best = min(best, time.perf_counter() - t)
+                paired._psignrank_cdf.cache_clear()      # time the null's quantiles too
+            rows.append((name, d.size, best))
+    # R's asymptotic interval, roots located exactly, on 300,000 pairs of a 2.5 mg grid
+    n = 300_000
+    pb = rng.integers(2, 25, n) * 2.5
+    pf = np.maximum(pb - rng.integers(-1, 12, n) * 2.5, 0)
+    best = float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        paired_signed_rank(pb, pf)           # auto -> approx p and asymptotic CI
+        best = min(best, time.perf_counter() - t)
+    rows.append(("asymptotic_grid_300000 (full call)", n, best))
+    return rows
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=7, help="repeats for our engine (best of)")
     ap.add_argument("--coin-repeat", type=int, default=1, help="repeats for coin (best of)")
     ap.add_argument("--seed", type=int, default=20170601)
+    ap.add_argument("--ci-n", type=int, nargs="*", default=[1000, 3000, 5000],
+                    help="sizes for the Hodges-Lehmann timings")
+    ap.add_argument("--no-coin", action="store_true", help="skip the comparison with coin")
     args = ap.parse_args(argv)
 
     cases = make_cases(args.n, args.seed)
@@ -118,7 +159,8 @@ def main(argv=None):
         t_p, r = time_ours(b, a, args.repeat, conf_level=None)
         t_full, _ = time_ours(b, a, 1)
         ours[name] = (t_p, t_full, r)
-    coin, why = run_coin(cases, args.coin_repeat)
+    coin, why = (None, "--no-coin: coin comparison skipped") if args.no_coin else \
+        run_coin(cases, args.coin_repeat)
     if coin is None:
         print(why)
     hdr = (f"{'case':<18} {'n_nz':>5} {'ties':>5} {'ours p-only [s]':>15} {'ours +CI [s]':>12}"
@@ -133,6 +175,13 @@ def main(argv=None):
         else:
             extra = f" {'-':>9} {'-':>9}  {r.pvalue:22.15g} {'-':>22} {'-':>9}"
         print(f"{name:<18} {r.n_nonzero:5d} {r.n_ties:5d} {t_p:15.4f} {t_full:12.4f}" + extra)
+
+    print()
+    print("Hodges-Lehmann estimate and 95% CI alone (best of "
+          f"{min(args.repeat, 3)}; exact: Walsh averages + qsignrank, WALSH_MAX_N = "
+          f"{paired.WALSH_MAX_N} distinct values)")
+    for name, n, sec in time_ci(args.ci_n, args.seed, min(args.repeat, 3)):
+        print(f"{name:<36} n = {n:7d} {sec:9.4f} s")
 
 
 if __name__ == "__main__":
