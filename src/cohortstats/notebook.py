@@ -66,13 +66,13 @@ class Run:
                   "published": self.published_sha256}
         return build_key(self.cohort.sha256, **{n: values[n] for n in names})
 
-    def save(self, fragment) -> Path:
-        """Save this notebook's fragment for the report."""
+    def save(self, fragment) -> None:
+        """Save this notebook's fragment for the report (and say where)."""
         from .results import save_fragment
 
         path = save_fragment(fragment, self.output_dir)
-        say(f"Saved for the report: `{path.name}`, cohort SHA-256 `{self.cohort.sha256[:12]}…`.")
-        return path
+        say(f"Saved for the report: `{path.parent.parent.name}/fragments/{path.name}`, cohort "
+            f"SHA-256 `{self.cohort.sha256[:12]}…`.")
 
 
 def start(cohort: str, output_dir: str, outcomes=None, method: str = "auto",

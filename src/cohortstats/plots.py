@@ -30,7 +30,7 @@ import pandas as pd
 
 from .describe import complete_pairs
 from .outcomes import UNIT_NOT_STATED
-from .rounding import fmt
+from .rounding import fmt, fmt_short
 from .results import Figure
 
 __all__ = ["paired_plot", "change_plot", "outcome_figure", "figure_data", "save_figure",
@@ -275,9 +275,9 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
             yerr = [[max(estimate - conf_int[0], 0.0)], [max(conf_int[1] - estimate, 0.0)]]
         ax.errorbar([1.0], [estimate], yerr=yerr, fmt="D", color="black", ms=5, capsize=3,
                     elinewidth=1.2, label="Hodges–Lehmann estimate", zorder=5)
-        text = fmt(estimate, decimals)
+        text = fmt_short(estimate, decimals + 1)
         if conf_int is not None:
-            text += f"\n[{fmt(conf_int[0], decimals)}, {fmt(conf_int[1], decimals)}]"
+            text += f"\n[{fmt_short(conf_int[0], decimals + 1)}, {fmt_short(conf_int[1], decimals + 1)}]"
         ax.annotate(text, (1.0, estimate), xytext=(7, 0), textcoords="offset points",
                     ha="left", va="center", fontsize="small")
     else:
@@ -377,9 +377,9 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
     return path
 
 
-def _amount(x, decimals: int, unit: str) -> str:
+def _amount(x, decimals: int, unit: str, short: bool = False) -> str:
     unit = "" if unit == UNIT_NOT_STATED else unit
-    return fmt(x, decimals) + (f" {unit}" if unit else "")
+    return (fmt_short if short else fmt)(x, decimals) + (f" {unit}" if unit else "")
 
 
 def _caption(outcome, n, n_dropped, estimate, conf_int, level, ci_label, reconstructed,
@@ -424,10 +424,10 @@ def _alt(outcome, b, f, estimate, conf_int, level, max_lines):
     if estimate is None:
         text += "; Hodges–Lehmann estimate not computed."
     else:
-        text += f"; Hodges–Lehmann estimate {_amount(estimate, dec, unit)}"
+        text += f"; Hodges–Lehmann estimate {_amount(estimate, dec + 1, unit, short=True)}"
         if conf_int is not None:
-            text += (f" ({level}% CI {_amount(conf_int[0], dec, unit)} to "
-                     f"{_amount(conf_int[1], dec, unit)})")
+            text += (f" ({level}% CI {_amount(conf_int[0], dec + 1, unit, short=True)} to "
+                     f"{_amount(conf_int[1], dec + 1, unit, short=True)})")
         text += "."
     return text
 
