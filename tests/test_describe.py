@@ -182,7 +182,7 @@ def test_summary_uses_complete_pairs_only(write_csv):
     # Hand-worked: patient A2 lacks the 6-month dose, so prednisone uses A1 and A3:
     # baseline 10, 30 -> mean 20, SD sqrt(200) = 14.142; follow-up 5, 15 -> mean 10.
     # Change d = drug start - 6 months: 10 - 5 = 5, 30 - 15 = 15 -> mean 10 (a decrease).
-    c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,W,10,5,1,1\nA2,F,W,20,,1,1\nA3,M,W,30,15,1,2\n"))
+    c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,White,10,5,1,1\nA2,F,White,20,,1,1\nA3,M,White,30,15,1,2\n"))
     s = describe.summarize_outcome(c, c.outcomes[0])
     assert (s.n_pairs, s.n_missing) == (2, 1)
     assert s.baseline.mean == pytest.approx(20) and s.baseline.sd == pytest.approx(np.sqrt(200))
@@ -237,6 +237,6 @@ def test_summary_table_is_formatted_text(shipped, write_csv):
     assert t.loc[("Prednisone dose (mg)", "change (drug start − 6 months)"), "Mean"] == "11.25"
     assert t.loc[("Sedimentation rate (mm/hour)", "6 months"), "Mean"] == "16.7"  # 167 / 10
     # one pair: the SD does not exist and prints as a dash, not "nan"
-    c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,W,10,5,1,1\n"))
+    c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,White,10,5,1,1\n"))
     one = describe.summary_table([describe.summarize_outcome(c, c.outcomes[0])])
     assert one.loc[("Prednisone dose (mg)", "drug start"), "SD"] == describe.NO_VALUE

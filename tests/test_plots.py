@@ -173,7 +173,7 @@ def test_csv_is_exactly_the_plotted_data(shipped):
 
 
 def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
-    path = write_csv(HEADER + "\nA1,F,W,10,5,1,1\nA2,F,W,20,,1,1\nA3,M,W,30,15,1,2\n")
+    path = write_csv(HEADER + "\nA1,F,White,10,5,1,1\nA2,F,White,20,,1,1\nA3,M,White,30,15,1,2\n")
     cohort, fig = _figure(tmp_path, cohort_path=path, estimate=None, conf_int=None)
     got = pd.read_csv(tmp_path / "out" / f"{fig.stem}.csv")
     assert got[got["panel"] == "change"]["value"].tolist() == [5, 15]  # A1 and A3 only
@@ -232,7 +232,7 @@ def test_alt_rounds_half_up(tmp_path):
 
 
 def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
-    path = write_csv("patient_id,sex,race,c3_baseline,c3_6mo\nA1,F,W,1.25,1\nA2,M,W,2,2\n")
+    path = write_csv("patient_id,sex,race,c3_baseline,c3_6mo\nA1,F,White,1.25,1\nA2,M,White,2,2\n")
     cohort = cohortfile.load_cohort(path, outcomes="c3")
     fig = plots.outcome_figure(cohort, describe_outcome("c3"), tmp_path)
     assert "C3 (unit not stated)" in fig.caption and "()" not in fig.caption

@@ -305,7 +305,8 @@ def summary_line(doc: dict, reports: Path) -> str:
     """``Report: reports/results.html — 13/13 published numbers reproduced (reconstructed cohort, 10 patients)``."""
     prov = doc["provenance"]
     kind = "reconstructed cohort" if prov["reconstructed"] else "user-supplied cohort"
-    where = f"{kind} {prov['file']}, {prov['n']} patients, sha256 {prov['sha256'][:12]}"
+    where = (f"{kind} {prov['file']}, {prov['n']} patient{'' if prov['n'] == 1 else 's'}, "
+             f"sha256 {prov['sha256'][:12]}")
     claims = doc["claims"]
     if claims.get("published") is None:
         verdict = "no published numbers compared"

@@ -168,11 +168,15 @@ def results_sentences(results) -> list[tuple]:
         Each sentence a tuple of ``str`` and :class:`Number`.
     """
     c = results.cohort
-    out = [("The cohort comprises ", _count(results, "cohort.n"), " patients."),
+    aa = ([_count(results, "cohort.african_american"), " was African-American."]
+          if c.african_american == 1 else
+          [_number(results, "cohort.african_american", "none"), " was African-American."]
+          if c.african_american == 0 else
+          [_count(results, "cohort.african_american"), " were African-American."])
+    out = [("The cohort comprises ", _count(results, "cohort.n"),
+            " patient." if c.n == 1 else " patients."),
            (_count(results, "cohort.female", capital=True),
-            " subject was a girl and " if c.female == 1 else " subjects were girls and ",
-            _count(results, "cohort.african_american"),
-            " was African-American." if c.african_american == 1 else " were African-American."),
+            " subject was a girl and " if c.female == 1 else " subjects were girls and ", *aa),
            _indications(results.cohort)]
     response = _response(results)
     if response:
