@@ -96,7 +96,7 @@ def test_change_panel_draws_each_change_and_the_estimate():
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks[1] == "HL estimate\n95% CI\n(exact)"
     texts = [t.get_text() for t in ax.texts]
-    assert "5.00\n[-2.50, 7.50]" in texts  # printed at the given decimals
+    assert "5\n[-2.5, 7.5]" in texts  # rounding.fmt_short at decimals + 1: Walsh averages, no noise zeros
 
 
 def test_change_panel_says_when_the_estimate_is_not_computed():
@@ -221,14 +221,16 @@ def test_caption_and_alt_words_and_numbers(shipped):
     assert "mean 23.50 mg at drug start and 12.25 mg at 6 months" in fig.alt
     assert "8 decreased, 2 unchanged, 0 increased" in fig.alt
     assert "from 0.00 mg to 37.50 mg" in fig.alt
-    # 26.25 is a tie at 2 decimals only if printed at 1; at 2 it stays "26.25"
-    assert "Hodges–Lehmann estimate 12.50 mg (95% CI 3.75 mg to 26.25 mg)" in fig.alt
+    # estimates print at decimals + 1 = 3 without noise zeros: 12.5, 3.75, 26.25
+    assert "Hodges–Lehmann estimate 12.5 mg (95% CI 3.75 mg to 26.25 mg)" in fig.alt
 
 
 def test_alt_rounds_half_up(tmp_path):
-    # ESR prints at 1 decimal: 10.25 -> "10.3" half up (f"{10.25:.1f}" gives "10.2")
-    _, fig = _figure(tmp_path, outcome_index=1, estimate=10.25, conf_int=(2.05, 26.0))
-    assert "Hodges–Lehmann estimate 10.3 mm/hour (95% CI 2.1 mm/hour to 26.0 mm/hour)" in fig.alt
+    # ESR means print at 1 decimal, its estimates at 2 (rounding.fmt_short: no noise zeros).
+    # 10.125 -> "10.13" half up (f"{10.125:.2f}" gives "10.12", half to even);
+    # 2.005 -> "2.01" (the decimal value, not the binary 2.00499...); 26.0 -> "26".
+    _, fig = _figure(tmp_path, outcome_index=1, estimate=10.125, conf_int=(2.005, 26.0))
+    assert "Hodges–Lehmann estimate 10.13 mm/hour (95% CI 2.01 mm/hour to 26 mm/hour)" in fig.alt
 
 
 def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
