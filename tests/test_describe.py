@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohortstats import cohortfile, describe
+from cohortstats import cohortfile, describe, tables
 from conftest import HEADER, SHIPPED
 
 FULL_HEADER = ("patient_id,sex,race,age_years,prednisone_mg_baseline,prednisone_mg_6mo,"
@@ -151,22 +151,14 @@ def test_percentages_round_half_up(write_csv):
     assert cell["Sex: Female"] == "7 (88%)"
 
 
-def test_table1_frame_is_indexed_for_display(shipped):
-    counts = describe.count_cohort(shipped)
-    frame = describe.table1_frame(counts)
-    assert frame.index.names == ["section", "characteristic"]
-    assert list(frame.columns) == ["All patients (n = 10)"]
-    assert frame.loc[("Sex", "Female"), "All patients (n = 10)"] == "9 (90%)"
-
-
 def test_unit_not_stated_is_printed_as_given(write_csv):
     c = cohortfile.load_cohort(write_csv("patient_id,sex,race,c3_baseline,c3_6mo\n"
                                          "A1,F,White,1.25,1\nA2,M,White,2,2\n"), outcomes="c3")
     t = describe.table1(describe.count_cohort(c))
     assert "C3 (unit not stated)" in set(t["section"])
     assert not any("()" in s for s in t["section"])
-    table = describe.summary_table([describe.summarize_outcome(c, c.outcomes[0])])
-    assert table.index.get_level_values("Outcome")[0] == "C3 (unit not stated)"
+    table = tables.summary_table([describe.summarize_outcome(c, c.outcomes[0])])
+    assert table.rows[0][0] == "C3 (unit not stated), drug start"
 
 
 # --------------------------------------------------------------------------- pairs and summaries
@@ -223,20 +215,22 @@ def test_quartiles_are_type_7():
 
 
 def test_summary_table_is_formatted_text(shipped, write_csv):
-    t = describe.summary_table([describe.summarize_outcome(shipped, o) for o in shipped.outcomes])
-    assert t.index.names == ["Outcome", "Time"]
-    assert list(t.columns) == ["n", "Mean", "SD", "Median", "Q1", "Q3"]
-    assert all(isinstance(v, str) for v in t.to_numpy().ravel())
-    row = t.loc[("Prednisone dose (mg)", "drug start")]
+    # tables.summary_table is the one table of summaries (notebook 02 and the report)
+    t = tables.summary_table([describe.summarize_outcome(shipped, o) for o in shipped.outcomes])
+    assert t.headers == ("Outcome", "n", "Mean", "SD", "Median", "Q1 to Q3")
+    assert all(isinstance(v, str) for r in t.rows for v in r)
+    rows = {r[0]: r for r in t.rows}
+    row = rows["Prednisone dose (mg), drug start"]
     # 235 / 10 = 23.5 at 2 decimals; Q1 of 7.5 7.5 12.5 15 20 22.5 32.5 35 37.5 45 at 3.25:
     # 12.5 + .25 * 2.5 = 13.125 -> "13.13" half up (Python's :.2f gives "13.12")
-    assert (row["n"], row["Mean"], row["Q1"]) == ("10", "23.50", "13.13")
+    assert (row[1], row[2]) == ("10", "23.50")
+    assert row[5].startswith("13.13 to ")
     df = pd.read_csv(SHIPPED)
-    assert row["SD"] == f"{df['prednisone_mg_baseline'].std():.2f}"  # 13.2916 -> no tie
-    # the change row: d = drug start - 6 months, mean 23.5 - 12.25 = 11.25
-    assert t.loc[("Prednisone dose (mg)", "change (drug start − 6 months)"), "Mean"] == "11.25"
-    assert t.loc[("Sedimentation rate (mm/hour)", "6 months"), "Mean"] == "16.7"  # 167 / 10
+    assert row[3] == f"{df['prednisone_mg_baseline'].std():.2f}"  # 13.2916 -> no tie
+    assert rows["Sedimentation rate (mm/hour), 6 months"][2] == "16.7"  # 167 / 10
     # one pair: the SD does not exist and prints as a dash, not "nan"
     c = cohortfile.load_cohort(write_csv(HEADER + "\nA1,F,White,10,5,1,1\n"))
-    one = describe.summary_table([describe.summarize_outcome(c, c.outcomes[0])])
-    assert one.loc[("Prednisone dose (mg)", "drug start"), "SD"] == describe.NO_VALUE
+    one = tables.summary_table([describe.summarize_outcome(c, c.outcomes[0])])
+    assert one.rows[0][3] == "—"
+
+

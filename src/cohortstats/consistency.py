@@ -135,8 +135,11 @@ def consistency(claims, n: int, outcomes: dict, *, n_range=None) -> list[Finding
                 where = f"{label} {when} mean {mean_c.text}{u} with n = {n} on a {_fmt(g)}{u} grid"
                 if totals:
                     k = min(totals, key=lambda k: (abs(k * g / n - Fraction(mean_c.text)), k))
+                    rules = forensics.grim_rounding(mean_c.text, n, granularity=g)
+                    how = ("either rounding rule" if len(rules) == 2 else
+                           f"rounding {rules[0]} only" if rules else "")
                     text = (f"{where}: consistent (a total of {_fmt(k * g)}{u} = {k} × {_fmt(g)} "
-                            f"gives {_fmt(k * g / n)}).")
+                            f"gives {_fmt(k * g / n)}; printed so under {how}).")
                 else:
                     text = (f"{where}: inconsistent (no total that is a multiple of {_fmt(g)} gives "
                             f"a mean rounding to {mean_c.text}).")

@@ -25,8 +25,8 @@ from .rounding import fmt, pct
 from .vocabulary import AFRICAN_AMERICAN, INDICATIONS, NO_EVENT, RACES, RESPONSES
 
 __all__ = ["CohortCounts", "Summary", "OutcomeSummary", "complete_pairs", "count_cohort",
-           "table1", "table1_frame", "table1_caption", "summarize", "summarize_outcome",
-           "summary_table", "NOT_RECORDED", "NO_VALUE", "AGE_DECIMALS"]
+           "table1", "table1_caption", "summarize", "summarize_outcome",
+           "NOT_RECORDED", "NO_VALUE", "AGE_DECIMALS"]
 
 #: Row label for patients whose cell is empty.
 NOT_RECORDED = "Not recorded"
@@ -196,35 +196,6 @@ def _num(x, decimals: int) -> str:
     return NO_VALUE if x is None else fmt(x, decimals)
 
 
-def summary_table(summaries) -> pd.DataFrame:
-    """Summaries of several outcomes as one table, ready to show.
-
-    Parameters
-    ----------
-    summaries : iterable of OutcomeSummary
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by (``Outcome`` — label with unit, ``Time`` — "drug start",
-        "6 months", "change (drug start − 6 months)"); columns ``n``, ``Mean``,
-        ``SD``, ``Median``, ``Q1``, ``Q3`` as text printed by
-        :func:`cohortstats.rounding.fmt` at the outcome's ``decimals``
-        ("—" where the statistic does not exist). Over complete pairs.
-    """
-    rows = []
-    for s in summaries:
-        o = s.outcome
-        for when, x in (("drug start", s.baseline), ("6 months", s.followup),
-                        ("change (drug start − 6 months)", s.change)):
-            rows.append({"Outcome": _label_unit(o), "Time": when, "n": str(x.n),
-                         "Mean": _num(x.mean, o.decimals), "SD": _num(x.sd, o.decimals),
-                         "Median": _num(x.median, o.decimals), "Q1": _num(x.q1, o.decimals),
-                         "Q3": _num(x.q3, o.decimals)})
-    columns = ["Outcome", "Time", "n", "Mean", "SD", "Median", "Q1", "Q3"]
-    return pd.DataFrame(rows, columns=columns).set_index(["Outcome", "Time"])
-
-
 def _label_unit(outcome: Outcome) -> str:
     """``Prednisone dose (mg)``; the label alone when the unit is empty."""
     return f"{outcome.label} ({outcome.unit})" if outcome.unit else outcome.label
@@ -392,8 +363,7 @@ def table1(counts: CohortCounts) -> pd.DataFrame:
     pandas.DataFrame
         Tidy: columns ``section``, ``characteristic``, ``value`` (text), one row
         per line of the table, in print order (the caption is
-        :func:`table1_caption`; :func:`table1_frame` is the same table indexed
-        for display).
+        :func:`table1_caption`).
 
     Notes
     -----
@@ -451,19 +421,6 @@ def table1(counts: CohortCounts) -> pd.DataFrame:
             if s["n_not_recorded"]:
                 rows.append((section, f"{when}, not recorded", str(s["n_not_recorded"])))
     return pd.DataFrame(rows, columns=["section", "characteristic", "value"])
-
-
-def table1_frame(counts: CohortCounts) -> pd.DataFrame:
-    """Table 1 indexed for display (a notebook shows it as is).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index (``section``, ``characteristic``); one column named
-        ``"All patients (n = N)"``.
-    """
-    t = table1(counts).set_index(["section", "characteristic"])
-    return t.rename(columns={"value": f"All patients (n = {counts.n})"})
 
 
 def table1_caption(counts: CohortCounts) -> str:

@@ -400,29 +400,3 @@ def primary_test(before, after, *, method: str = "auto", conf_level: float = 0.9
     if not np.any(merge_near_ties(b, a, TIE_RTOL) != 0):
         return None
     return paired_signed_rank(b, a, method=method, conf_level=conf_level)
-
-
-def variants_fragment(cohort, *, method: str = "auto", alternative: str = "two-sided",
-                      conf_level: float = 0.95) -> dict:
-    """Every outcome's test variants (:func:`test_variants`), as the report reads them."""
-    return {o.name: [v.to_dict() for v in test_variants(cohort.frame[o.baseline], cohort.frame[o.followup],
-                                                        method=method, alternative=alternative,
-                                                        conf_level=conf_level)]
-            for o in cohort.outcomes}
-
-
-def variants_table(variants: dict):
-    """The variants of :func:`variants_fragment` as one table, outcome by outcome."""
-    import pandas as pd
-
-    cols = ["n", "statistic", "pvalue", "estimate", "conf_int", "ci_method", "effect_size", "reason"]
-    return pd.concat({name: pd.DataFrame(rows).set_index("label")[cols] for name, rows in variants.items()})
-
-
-def leave_one_out_fragment(cohort, *, method: str = "auto", alpha: float = 0.05) -> dict:
-    """Every outcome's leave-one-patient-out summary (None above the size limit)."""
-    out = {}
-    for o in cohort.outcomes:
-        res = leave_one_out(cohort.frame[o.baseline], cohort.frame[o.followup], method=method, alpha=alpha)
-        out[o.name] = None if res is None else res.to_dict()
-    return out
