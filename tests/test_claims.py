@@ -1,9 +1,15 @@
-"""Published-vs-computed verdicts. Expected intervals worked by hand from the rule
-"reproduced when the computed value rounds half up to the printed text"."""
+"""Published against computed (cohortstats.claims).
+
+Intervals and verdicts are worked by hand from the rule "reproduced when the computed
+value rounds half up to the printed text at its printed precision"; the published
+texts are the abstract's (../shared/paper/abstract.txt, Results).
+"""
 import pytest
 
 from cohortstats import claims
 from conftest import ROOT
+
+PUBLISHED = ROOT / "data" / "published.yml"
 
 
 @pytest.mark.parametrize("text, kind, expected", [
@@ -13,7 +19,6 @@ from conftest import ROOT
     ("0.008", "p", (0.0075, 0.0085)),     # three decimals: ± 0.0005
     ("P= 0.004", "p", (0.0035, 0.0045)),  # as printed in the abstract
     ("< 0.001", "p", (0.0, 0.001)),       # a bound: anything below it
-    ("P < 0.05", "p", (0.0, 0.05)),
     ("10", "count", (10.0, 10.0)),        # counts: exactly
 ])
 def test_interval(text, kind, expected):
@@ -25,9 +30,8 @@ def test_interval(text, kind, expected):
     (23.449999999999996, "23.5", "mean", True),  # float noise of 23.45: rounds half up
     (23.44, "23.5", "mean", False),
     (23.55, "23.5", "mean", False),              # 23.55 prints as 23.6
-    (13.3437, "13.3", "sd", True),
-    (0.0078125, "0.008", "p", True),             # 4/512: exact p for n=9, W=1
-    (0.00390625, "0.004", "p", True),            # 2/512
+    (13.291601358251256, "13.3", "sd", True),    # the shipped cohort's prednisone SD
+    (0.0078125, "0.008", "p", True),             # 2/256: exact P, 8 pairs all decreasing
     (0.0097656, "0.008", "p", False),            # 10/1024 prints as 0.010
     (0.0004, "< 0.001", "p", True),
     (0.001, "< 0.001", "p", False),
@@ -40,38 +44,75 @@ def test_reproduces(computed, text, kind, ok):
     assert claims.reproduces(computed, text, kind) is ok
 
 
-def test_published_file_has_the_thirteen_ids():
-    ids = [c.id for c in claims.load_published(ROOT / "data" / "published.yml")]
-    assert ids == ["n_patients", "n_female", "n_african_american", "prednisone_baseline_mean",
-                   "prednisone_baseline_sd", "prednisone_followup_mean", "prednisone_followup_sd",
-                   "prednisone_p", "esr_baseline_mean", "esr_baseline_sd", "esr_followup_mean",
-                   "esr_followup_sd", "esr_p"]
-
-
-def test_published_texts_are_the_abstracts():
-    # Source: ../shared/paper/abstract.txt, Results.
-    texts = {c.id: c.text for c in claims.load_published(ROOT / "data" / "published.yml")}
-    assert texts == {"n_patients": "10", "n_female": "9", "n_african_american": "6",
-                     "prednisone_baseline_mean": "23.5", "prednisone_baseline_sd": "13.3",
-                     "prednisone_followup_mean": "12.25", "prednisone_followup_sd": "9.2",
-                     "prednisone_p": "0.008", "esr_baseline_mean": "29", "esr_baseline_sd": "31.5",
-                     "esr_followup_mean": "17", "esr_followup_sd": "18.1", "esr_p": "0.004"}
-
-
-def test_check_claims_flags_only_the_wrong_number():
-    published = claims.load_published(ROOT / "data" / "published.yml")
-    results = {"cohort": {"n": 10, "female": 9, "african_american": 5},
-               "outcomes": {"prednisone_mg": {"baseline_mean": 23.5, "baseline_sd": 13.3,
-                                              "followup_mean": 12.25, "followup_sd": 9.2,
-                                              "p_value": 0.0078125},
-                            "esr_mm_hr": {"baseline_mean": 29.0, "baseline_sd": 31.5,
-                                          "followup_mean": 17.0, "followup_sd": 18.1,
-                                          "p_value": 0.0039}}}
-    checks = claims.check_claims(published, results)
-    assert [c.id for c in checks if not c.reproduced] == ["n_african_american"]
-
-
 @pytest.mark.parametrize("text", ["abc", "1.2.3", ""])
 def test_unreadable_printed_number(text):
     with pytest.raises(ValueError, match="cannot read"):
         claims.interval(text)
+
+
+@pytest.mark.parametrize("content, words", [
+    ("claims: [1, 2]", "expected a mapping with a `claims` mapping"),
+    ("claims:\n  x: {text: '1'}", "claim 'x' needs `text` and `computed`"),
+    ("claims:\n  x: {text: '1', computed: cohort.n, kind: median}", "`kind` must be one of"),
+    ("claims:\n  x: {text: 'one', computed: cohort.n}", "cannot read"),
+    ("claims: [", "not valid YAML"),
+])
+def test_bad_published_file_says_what_is_wrong(tmp_path, content, words):
+    path = tmp_path / "published.yml"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace("[", r"\[")):
+        claims.load_published(path)
+
+
+def test_check_claims_flags_only_the_wrong_number():
+    published = claims.load_published(PUBLISHED)
+    computed = {"cohort": {"n": 10, "female": 9, "african_american": 5},
+                "outcomes": {"prednisone_mg": {"baseline": {"mean": 23.5, "sd": 13.3},
+                                               "followup": {"mean": 12.25, "sd": 9.2},
+                                               "test": {"p_value": 0.0078125}},
+                             "esr_mm_hr": {"baseline": {"mean": 28.6, "sd": 31.5},
+                                           "followup": {"mean": 16.7, "sd": 18.1},
+                                           "test": {"p_value": 0.00390625}}}}
+    checks = claims.check_claims(published, computed)
+    assert [c.id for c in checks if not c.reproduced] == ["n_african_american"]
+    wrong = next(c for c in checks if c.id == "n_african_american")
+    assert (wrong.computed, wrong.published, wrong.interval) == (5.0, "6", (6.0, 6.0))
+
+
+def test_a_number_the_results_lack_is_not_reproduced():
+    published = claims.load_published(PUBLISHED)
+    checks = claims.check_claims(published, {"cohort": {"n": 10}})
+    assert [c.id for c in checks if c.reproduced] == ["n_patients"]
+    assert all(c.computed is None for c in checks if c.id != "n_patients")
+
+
+@pytest.mark.parametrize("statistic, n, p, table, agrees", [
+    (36.0, 8, 0.0078125, 0.0078125, True),   # W = 0, n = 8: 2/2^8
+    (45.0, 9, 0.00390625, 0.00390625, True),  # W = 0, n = 9: 2/2^9
+    (35.5, 8, 0.01, None, None),             # W = 0.5: midranks, no table value
+    (36.0, 8, 0.0117, 0.0078125, False),     # a P the table does not give
+])
+def test_crosscheck_p(statistic, n, p, table, agrees):
+    c = claims.crosscheck_p("x", statistic, n, p)
+    assert (c.p_table, c.agrees) == (pytest.approx(table) if table else None, agrees)
+
+
+def test_evaluate_without_published_numbers_compares_nothing(tmp_path):
+    from conftest import SHIPPED, results_in_process
+
+    r = results_in_process(SHIPPED, tmp_path, published=None)
+    assert (r.claims.published, r.claims.claims, r.claims.total) == (None, (), 0)
+    assert "published" in r.claims.key.parameters and r.claims.key.parameters["published"] is None
+
+
+def test_evaluate_on_the_shipped_cohort(tmp_path):
+    """All 13 reproduced, the P sources say which variant prints each published P."""
+    from conftest import SHIPPED, results_in_process
+
+    k = results_in_process(SHIPPED, tmp_path).claims
+    assert (k.reproduced, k.total, k.paper_n, k.published) == (13, 13, 10, "published.yml")
+    assert claims.verdict_sentence(k)
+    sources = {s.claim: s for s in k.p_value_sources}
+    assert set(sources) == {"prednisone_p", "esr_p"}
+    primary = next(v for v in sources["prednisone_p"].variants if v.key == "primary")
+    assert primary.matches and primary.pvalue == pytest.approx(2 / 2 ** 8)
