@@ -1,3 +1,33 @@
+"""Shared fixtures: the reference texts, and the few whole builds the slow tests read.
+
+Whole builds are the expensive part of the suite (a clean build runs four notebooks,
+~30 s of CPU). Each one the session needs is declared once in :data:`BUILDS` and
+started in the background as soon as collection knows a selected test asks for it,
+so the builds run beside each other and beside the unit tests (the slow tests are
+moved to the end of the run). A test asks for one by the fixture of the same name
+and gets a :class:`Build` once it has finished:
+
+- ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
+  built report reads this one.
+- ``twin``: a second clean build of the same inputs in its own folder, made at the
+  same time (two clean builds must be byte-identical, and two builds in different
+  BUILD folders must not meet).
+- ``scenario``: a user's cohort exercising several paths in one build: one ESR
+  altered, an added outcome with a missing value, an outcome unchanged in every
+  patient, an outcome with every value identical.
+- ``single``: a cohort of one patient.
+
+Every build writes to a temporary BUILD/REPORTS/FIGURES; the repository's own
+build/, reports/ and figures/ are never touched.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -7,23 +37,299 @@ matplotlib.use("agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "cohort.csv"
+PY = sys.executable
 # The abstract's Results as the report must word them for the shipped cohort
 # (source: ../shared/paper/abstract.txt; "P= 0.008" is printed "P = 0.008").
 RESULTS_STATEMENTS = [
-    "The cohort comprises 10 patients.",
+    "The cohort comprises ten patients.",
     "Nine subjects were girls and six were African-American.",
     "Indications for lenalidomide treatment included alopecia, nasal and oral ulcers, extensive malar "
     "rash, discoid lesions, bullous lesions, panniculitis, cutaneous vasculitis, and Raynaud's "
     "phenomenon with digital ulcerations.",
     "Within 6 months, all patients demonstrated complete or near resolution based on physician report.",
-    "Prednisone dose decreased from a mean 23.5 mg (SD± 13.3) to 12.25 mg (SD± 9.2) (P = 0.008).",
-    "Sedimentation rate decreased from a mean 29 mm/hour (SD± 31.5) to 17 mm/hour (SD± 18.1) (P = 0.004).",
+    "Prednisone dose decreased from a mean 23.50 mg (SD± 13.29) to 12.25 mg (SD± 9.16) (P = 0.008).",
+    "Sedimentation rate decreased from a mean 28.6 mm/hour (SD± 31.5) to 16.7 mm/hour (SD± 18.1) "
+    "(P = 0.004).",
     "Lenalidomide was well tolerated",
-    "Reconstructed data — not patient records",
-    "13 of 13 published numbers reproduced",
 ]
 HEADER = ("patient_id,sex,race,prednisone_mg_baseline,prednisone_mg_6mo,"
           "esr_mm_hr_baseline,esr_mm_hr_6mo")
+#: make variables and environment variables that must not leak from the caller into a build.
+PARAMETERS = ("COHORT", "OUTCOMES", "METHOD", "CONF_LEVEL", "ALPHA", "PUBLISHED", "SEED", "BUILD",
+              "REPORTS", "FIGURES", "JOBS")
+
+
+# --------------------------------------------------------------------------- running builds
+
+
+def clean_env(**extra) -> dict:
+    """This process's environment without build parameters or an outer make's flags.
+
+    ``make test`` exports ``CS_*`` (the Makefile exports every parameter), and a
+    user may have ``COHORT`` set; neither may reach a build a test starts.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CS_") and k not in PARAMETERS
+           and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    env["MPLBACKEND"] = "agg"
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def make_args(target: str, folder: Path, **params) -> list[str]:
+    """``make TARGET`` with BUILD/REPORTS/FIGURES under ``folder`` and ``params`` as make variables."""
+    folder = Path(folder)
+    places = {"BUILD": folder / "build", "REPORTS": folder / "reports", "FIGURES": folder / "figures"}
+    places.update(params)
+    return (["make", "--no-print-directory", target, f"PY={PY}"]
+            + [f"{k}={v}" for k, v in places.items()])
+
+
+def run_make(target: str, folder: Path, timeout: float = 300, env=None, **params):
+    """Run ``make TARGET`` in the repository (cwd ROOT); the CompletedProcess."""
+    return subprocess.run(make_args(target, folder, **params), cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env=env or clean_env())
+
+
+def pipeline_env(folder: Path, **params) -> dict:
+    """The environment ``make`` gives ``python -m cohortstats.pipeline`` (``CS_*``), for ``folder``."""
+    folder = Path(folder)
+    cs = {"CS_BUILD": folder / "build", "CS_REPORTS": folder / "reports",
+          "CS_FIGURES": folder / "figures"}
+    cs.update({f"CS_{k}": v for k, v in params.items()})
+    return clean_env(**cs)
+
+
+def run_pipeline(command: str, folder: Path, timeout: float = 300, **params):
+    """``python -m cohortstats.pipeline COMMAND`` with the parameters as ``CS_*`` variables."""
+    return subprocess.run([PY, "-m", "cohortstats.pipeline", command], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout,
+                          env=pipeline_env(folder, **params))
+
+
+MAKE_ERROR = re.compile(r"^make(\[\d+\])?: \*\*\* .*(Error \d+|Interrupt)$")
+
+
+def one_error_line(stderr: str, via_make: bool = False) -> str:
+    """The one line a failure must print; fails the test when there are more or it is a traceback.
+
+    ``via_make``: make's own closing line (``make: *** [Makefile:..: report] Error 2``),
+    which no recipe can suppress, is not counted.
+    """
+    lines = [line for line in stderr.splitlines() if line.strip()
+             and not (via_make and MAKE_ERROR.match(line))]
+    assert "Traceback" not in stderr, stderr
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
+    assert lines[0].startswith("error: "), lines[0]
+    return lines[0]
+
+
+def tree_bytes(folder: Path) -> dict:
+    """Every file under ``folder`` (relative path -> bytes)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+class Build:
+    """One build made in the background; ``wait()`` returns it finished.
+
+    Attributes
+    ----------
+    folder : Path
+        Holds build/, reports/, figures/ (and the cohort file, when the build made one).
+    cohort : Path or None
+        The COHORT given (None: the default, data/cohort.csv).
+    returncode : int
+    stdout, stderr : str
+    """
+
+    def __init__(self, name, folder: Path, prepare=None, **params):
+        self.name, self.folder, self.prepare, self.params = name, Path(folder), prepare, params
+        self.cohort = None
+        self.proc = None
+        self.returncode = None
+        self.stdout = self.stderr = ""
+        self._retried = False
+
+    @property
+    def reports(self) -> Path:
+        return self.folder / "reports"
+
+    @property
+    def figures(self) -> Path:
+        return self.folder / "figures"
+
+    @property
+    def results(self) -> dict:
+        import json
+
+        return json.loads((self.reports / "results.json").read_text(encoding="utf-8"))
+
+    @property
+    def page(self) -> str:
+        return (self.reports / "results.html").read_text(encoding="utf-8")
+
+    def start(self):
+        if self.proc is not None:
+            return self
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.prepare is not None and self.cohort is None:
+            self.cohort = self.prepare(self.folder)
+            self.params["COHORT"] = self.cohort
+        self._out = open(self.folder / "make.out", "w+")
+        self._err = open(self.folder / "make.err", "w+")
+        self.proc = subprocess.Popen(make_args("report", self.folder, **self.params), cwd=ROOT,
+                                     stdout=self._out, stderr=self._err, env=clean_env())
+        return self
+
+    def wait(self, timeout: float = 600):
+        self.start()
+        if self.returncode is None:
+            self.returncode = self.proc.wait(timeout=timeout)
+            self._out.seek(0), self._err.seek(0)
+            self.stdout, self.stderr = self._out.read(), self._err.read()
+            self._out.close(), self._err.close()
+            # While the package's source is being edited, a notebook may run a newer
+            # version than the one that started the build; a fresh clone never does.
+            if self.returncode != 0 and "code version" in self.stderr and not self._retried:
+                self._retried = True
+                self.proc, self.returncode = None, None
+                return self.wait(timeout)
+        return self
+
+
+def _frame():
+    import pandas as pd
+
+    return pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+
+
+def prepare_scenario(folder: Path) -> Path:
+    """A user's cohort (ids A01..A10) exercising several paths of one build.
+
+    - ``esr_mm_hr_6mo`` of the first patient raised by 40 mm/h (2 -> 42): the ESR
+      follow-up claims must turn "not reproduced", no other claim may move;
+    - an added outcome ``c3`` (not described in data/outcomes.yml): baseline
+      60, 63, ..., 87; 6 months 70, 74, ..., 106, the last patient's not recorded;
+    - ``same``: every patient unchanged (5, 6, ..., 14 at both times);
+    - ``flat``: every value 7.
+    """
+    df = _frame()
+    n = len(df)
+    df["patient_id"] = df["patient_id"].str.replace("R", "A")
+    df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
+    df["c3_baseline"] = [str(60 + 3 * i) for i in range(n)]
+    df["c3_6mo"] = [str(70 + 4 * i) for i in range(n - 1)] + [""]
+    df["same_baseline"] = df["same_6mo"] = [str(5 + i) for i in range(n)]
+    df["flat_baseline"] = df["flat_6mo"] = ["7"] * n
+    # Given as <folder>/St_Marys_Hospital/altered.csv, a link to a file whose name
+    # identifies a patient: the report may show "altered.csv" only.
+    hospital = folder / "St_Marys_Hospital"
+    hospital.mkdir()
+    df.to_csv(hospital / "John_Smith_MRN12345.csv", index=False)
+    (hospital / "altered.csv").symlink_to("John_Smith_MRN12345.csv")
+    return hospital / "altered.csv"
+
+
+#: The one-patient cohort's file name: a leading dash, a space, quotes, ;, $, a backtick.
+SINGLE_NAME = "-one patient's; \"$(shell touch PWNED5)\" `touch PWNED6` $$HOME.csv"
+
+
+def prepare_single(folder: Path) -> Path:
+    """The shipped cohort's first patient alone (prednisone 20 -> 20, ESR 3 -> 2), named :data:`SINGLE_NAME`."""
+    path = folder / SINGLE_NAME
+    _frame().iloc[:1].to_csv(path, index=False)
+    return path
+
+
+#: The background builds: fixture name -> how to make its Build in a folder.
+BUILDS = {
+    "built": lambda folder: Build("built", folder),
+    "twin": lambda folder: Build("twin", folder),
+    "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
+                                     OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
+    "single": lambda folder: Build("single", folder, prepare_single),
+}
+_started: dict[str, Build] = {}
+_base: list[Path] = []
+
+
+def _build(name: str) -> Build:
+    if name not in _started:
+        if not _base:
+            _base.append(Path(tempfile.mkdtemp(prefix="cohortstats-tests-")))
+        _started[name] = BUILDS[name](_base[0] / name).start()
+    return _started[name]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Unit tests first, so they run while the background builds are made."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+
+
+def pytest_collection_finish(session):
+    """Start every background build a selected test needs, all at once."""
+    wanted = {name for item in session.items for name in getattr(item, "fixturenames", ())
+              if name in BUILDS}
+    for name in BUILDS:  # in a fixed order: the shipped cohort first
+        if name in wanted:
+            _build(name)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for b in _started.values():
+        if b.proc is not None and b.proc.poll() is None:
+            b.proc.kill()
+            b.proc.wait()
+    for base in _base:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _finished(name: str) -> Build:
+    b = _build(name).wait()
+    if b.returncode != 0:
+        pytest.fail(f"background build {name!r} failed ({b.returncode}):\n{b.stdout}\n{b.stderr}")
+    return b
+
+
+@pytest.fixture(scope="session")
+def built() -> Build:
+    """A clean ``make report`` of the shipped cohort (read it, never write into it)."""
+    return _finished("built")
+
+
+@pytest.fixture(scope="session")
+def twin() -> Build:
+    """A second clean build of the shipped cohort, made at the same time as ``built``."""
+    return _finished("twin")
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Build:
+    """See :func:`prepare_scenario`."""
+    return _finished("scenario")
+
+
+@pytest.fixture(scope="session")
+def single() -> Build:
+    """A build of one patient; may have failed (the test judges how)."""
+    return _build("single").wait()
+
+
+@pytest.fixture
+def copy_of_built(built, tmp_path) -> Path:
+    """A folder holding copies of the session build's build/, reports/ and figures/.
+
+    A later build there with the same inputs finds its notebooks done, so a test of
+    what happens around publishing costs no notebook run.
+    """
+    for part in ("build", "reports", "figures"):
+        shutil.copytree(built.folder / part, tmp_path / part, symlinks=True)
+    (tmp_path / "build" / ".lock").unlink(missing_ok=True)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- small helpers
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +351,41 @@ def write_csv(tmp_path):
             path.write_text(content, encoding="utf-8", newline="")
         return path
     return _write
+
+
+# --------------------------------------------------------------------------- results without notebooks
+
+
+def results_in_process(cohort, output_dir, outcomes=None, method="auto", conf_level=0.95,
+                       alpha=0.05, published=ROOT / "data" / "published.yml"):
+    """What the four notebooks compute, called in this process (no kernel, no figure).
+
+    The notebooks' code cells, one call each, in their order; figures are left out
+    (``figure=None``), so a report rendered from this has no Figures section.
+
+    Returns
+    -------
+    cohortstats.results.Results
+    """
+    from cohortstats import claims, describe, fragments, notebook, sensitivity
+    from cohortstats.results import assemble
+
+    run = notebook.start(cohort=str(cohort), output_dir=str(output_dir), outcomes=outcomes,
+                         method=method, conf_level=conf_level, alpha=alpha,
+                         published=str(published) if published else None, quiet=True)
+    counts = describe.count_cohort(run.cohort)
+    cohort_fragment = fragments.cohort_fragment(run, counts, describe.table1(counts))
+    results = {}
+    for o in run.outcomes:
+        summary = describe.summarize_outcome(run.cohort, o)
+        test = fragments.primary_test(run, o)
+        variants = sensitivity.test_variants(run.cohort.frame[o.baseline], run.cohort.frame[o.followup],
+                                             method=run.params.method, conf_level=run.params.conf_level)
+        results[o.name] = fragments.outcome_result(o, summary, test, variants, None,
+                                                   run.params.conf_level)
+    outcomes_fragment = fragments.outcomes_fragment(run, results)
+    loo = {o.name: fragments.leave_one_out(run, o) for o in run.outcomes}
+    sensitivity_fragment = fragments.sensitivity_fragment(run, loo)
+    upstream = {"cohort": cohort_fragment, "outcomes": outcomes_fragment,
+                "sensitivity": sensitivity_fragment}
+    return assemble({**upstream, "claims": claims.evaluate(run, upstream)}, build="in-process")
