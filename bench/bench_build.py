@@ -1,19 +1,22 @@
-"""Build timings, measured in one run (`make bench`): figures to read, never asserted.
+"""Build timings (`make bench`): figures to read, never asserted.
+
+Every build goes to a temporary BUILD/REPORTS/FIGURES; the repository's build/,
+reports/ and figures/ and its notebooks are never touched.
 
 - floor: papermill executing one notebook that only imports the same stack and saves one figure
-- clean: `make clean && make report` (notebooks in parallel, the default), and with JOBS=1
-- warm: one notebook touched, `make report`
-- no-op: nothing changed, `make report`
-- cold: a fresh clone, environment included (`git clone` + `make report`); uv's download
-  cache is whatever this machine has
+- clean: an empty build folder, `make report` (notebooks 01-03 in parallel, then 04), and JOBS=1
+- one notebook changed: 03-sensitivity's stamp in the build removed (what an edit of that
+  notebook does to the next build): 03 and 04 run again
+- no-op: nothing changed, `make report` (best of 5)
 - big: a synthetic 1,000,000-patient cohort through the whole pipeline (COHORT=), with the
   peak memory of the largest process
 
-``python bench/bench_build.py [--skip-cold] [--skip-big]``
+``python bench/bench_build.py [--skip-big] [--big N]``
 """
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,21 +25,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+PARAMETERS = ("COHORT", "OUTCOMES", "METHOD", "CONF_LEVEL", "ALPHA", "PUBLISHED", "SEED", "BUILD",
+              "REPORTS", "FIGURES", "JOBS")
+# make bench exports CS_* (the defaults); the builds here name their own folders.
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("CS_") and k not in PARAMETERS
+       and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
 
 
-def run(cmd, cwd=ROOT, env=None):
+def run(cmd, cwd=ROOT):
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=ENV)
     dt = time.perf_counter() - t
     if proc.returncode != 0:
         print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
         raise SystemExit(f"failed: {' '.join(map(str, cmd))}")
-    return dt
+    return dt, proc.stdout
 
 
 def make(target, tmp, *extra):
     return ["make", "--no-print-directory", target, f"PY={PY}", f"BUILD={tmp}/build",
             f"REPORTS={tmp}/reports", f"FIGURES={tmp}/figures", *extra]
+
+
+def empty(tmp):
+    for part in ("build", "reports", "figures"):
+        shutil.rmtree(tmp / part, ignore_errors=True)
 
 
 FLOOR_NB = {
@@ -50,47 +63,46 @@ FLOOR_NB = {
 
 
 def main() -> int:
-    skip_cold = "--skip-cold" in sys.argv
     skip_big = "--skip-big" in sys.argv
+    n_big = int(sys.argv[sys.argv.index("--big") + 1]) if "--big" in sys.argv else 1_000_000
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         nb = tmp / "floor.ipynb"
         nb.write_text(json.dumps(FLOOR_NB))
-        floor = run([PY, "-m", "cohortstats.build", str(nb), str(tmp / "floor-out.ipynb"),
-                     "--build-dir", str(tmp / "floorbuild")])
+        floor, _ = run([PY, "-m", "cohortstats.build", str(nb), str(tmp / "floor-out.ipynb"),
+                        "--build-dir", str(tmp / "floorbuild")])
         rows.append(("floor: one notebook, imports + one figure", floor))
-        run(make("report", tmp / "a"))  # warm the caches of the OS once
-        run(["make", "clean", f"BUILD={tmp}/a/build", f"REPORTS={tmp}/a/reports", f"FIGURES={tmp}/a/figures"])
-        clean = run(make("report", tmp / "a"))
-        rows.append(("clean: make clean && make report (notebooks in parallel)", clean))
-        run(["rm", "-rf", f"{tmp}/a/build", f"{tmp}/a/reports"])
-        serial = run(make("report", tmp / "a", "JOBS=1"))
-        rows.append(("clean: make clean && make report JOBS=1 (serial)", serial))
-        (ROOT / "notebooks" / "03-sensitivity.ipynb").touch()
-        warm = run(make("report", tmp / "a"))
-        rows.append(("warm: one notebook changed", warm))
-        noop = min(run(make("report", tmp / "a")) for _ in range(5))
+        a = tmp / "a"
+        run(make("report", a))  # warm the OS's caches once
+        empty(a)
+        clean, _ = run(make("report", a))
+        rows.append(("clean: empty build folder, make report (01-03 in parallel)", clean))
+        empty(a)
+        serial, _ = run(make("report", a, "JOBS=1"))
+        rows.append(("clean: empty build folder, make report JOBS=1 (serial)", serial))
+        doc = json.loads((a / "reports" / "results.json").read_text())
+        (a / "build" / doc["build"] / "notebooks" / ".03-sensitivity.source").unlink()
+        shutil.rmtree(a / "reports")
+        warm, out = run(make("report", a))
+        rows.append(("one notebook changed: 03-sensitivity and 04-claims run again", warm))
+        noop = min(run(make("report", a))[0] for _ in range(5))
         rows.append(("no-op: nothing changed (best of 5)", noop))
-        if not skip_cold:
-            clone = tmp / "clone"
-            env = {k: v for k, v in os.environ.items() if k not in ("PY", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-            cold = run(["git", "clone", "-q", str(ROOT), str(clone)]) + run(["make", "report"], cwd=clone, env=env)
-            rows.append(("cold: fresh clone + environment + report", cold))
         if not skip_big:
             big = tmp / "big.csv"
-            gen = run([PY, str(ROOT / "bench" / "make_big_cohort.py"), "1000000", str(big)])
+            gen, _ = run([PY, str(ROOT / "bench" / "make_big_cohort.py"), str(n_big), str(big)])
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            t_big = run(make("report", tmp / "big", f"COHORT={big}"))
+            t_big, _ = run(make("report", tmp / "big", f"COHORT={big}"))
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            rows.append((f"big: 1,000,000 patients, whole pipeline (generating the file: {gen:.1f} s)", t_big))
+            rows.append((f"big: {n_big:,} patients, whole pipeline (generating the file: {gen:.1f} s)",
+                         t_big))
     width = max(len(r[0]) for r in rows)
     print(f"{'build':<{width}}  seconds")
     for name, dt in rows:
         print(f"{name:<{width}}  {dt:7.2f}")
     print()
     print(f"clean / floor      = {clean / floor:.2f}x")
-    print(f"serial / floor     = {serial / floor:.2f}x")
+    print(f"serial / clean     = {serial / clean:.2f}x")
     print(f"no-op              = {noop * 1000:.0f} ms")
     if not skip_big:
         print(f"big peak memory    = {peak / 1024 / 1024:.2f} GB (largest single process)"
