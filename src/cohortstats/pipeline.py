@@ -80,9 +80,15 @@ def settings_from_env() -> Settings:
     cohort = _env("COHORT", "data/cohort.csv")
     if cohort.strip() == "":
         raise ParameterError("`COHORT` is empty; give a cohort CSV file, e.g. COHORT=data/cohort.csv.")
-    params = check_parameters(outcomes=_env("OUTCOMES", "prednisone_mg,esr_mm_hr"),
-                              method=_env("METHOD", "auto"),
-                              conf_level=_env("CONF_LEVEL", "0.95"), alpha=_env("ALPHA", "0.05"))
+    try:
+        params = check_parameters(outcomes=_env("OUTCOMES", "prednisone_mg,esr_mm_hr"),
+                                  method=_env("METHOD", "auto"),
+                                  conf_level=_env("CONF_LEVEL", "0.95"), alpha=_env("ALPHA", "0.05"))
+    except ParameterError as exc:  # name the parameter as make spells it
+        text = str(exc)
+        for name in ("outcomes", "method", "conf_level", "alpha"):
+            text = text.replace(f"`{name}`", name.upper() + "=")
+        raise ParameterError(text) from None
     published = _env("PUBLISHED", "data/published.yml")
     jobs = _jobs(_env("JOBS", "") or str(os.cpu_count() or 2))
     return Settings(cohort=cohort, params=params, published=published or None, jobs=jobs,
