@@ -68,7 +68,8 @@ data: $(ENV_STAMP) ## rebuild data/cohort.csv from data/published.yml (SEED=n wr
 
 lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's kernel (LAB_ARGS: extra options)
 	@$(PY) -m cohortstats.lab
-	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks --KernelSpecManager.ensure_native_kernel=False \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
 	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
