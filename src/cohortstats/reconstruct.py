@@ -60,8 +60,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import vocabulary as _vocabulary
 from .forensics import (grid_totals, rounds_to, rounds_to_sd, signed_rank_support,
                         sumsq_window)
+from .outcomes import describe as _describe
 
 __all__ = [
     "COLUMNS", "RACES", "INDICATIONS", "RESPONSES", "OutcomeSpec", "OUTCOMES",
@@ -75,14 +77,12 @@ COLUMNS = (
     "esr_mm_hr_baseline", "esr_mm_hr_6mo",
     "indications", "response_6mo", "adverse_events",
 )
-RACES = ("African-American", "White", "Asian", "Hispanic", "Other")
-#: Indication codes in the abstract's order.
-INDICATIONS = (
-    "alopecia", "nasal_ulcers", "oral_ulcers", "malar_rash", "discoid_lesions",
-    "bullous_lesions", "panniculitis", "cutaneous_vasculitis", "raynaud_digital_ulcers",
-)
+#: Races drawn from (the vocabulary's, without "Not recorded"); the first is the one counted.
+RACES = tuple(r for r in _vocabulary.RACES if r != "Not recorded")
+#: Indication codes in the abstract's order (the vocabulary's).
+INDICATIONS = tuple(_vocabulary.INDICATIONS)
 #: "all patients demonstrated complete or near resolution"
-RESPONSES = ("complete", "near_complete")
+RESPONSES = _vocabulary.GOOD_RESPONSES
 AGE_RANGE = (12, 18)          # adolescents
 STEP_BUDGET = 20_000          # SPRITE steps per try
 MAX_TRIES = 500
@@ -115,11 +115,16 @@ class OutcomeSpec:
     max_rise: Fraction
 
 
+def _spec(prefix, name, baseline_range, followup_range, max_rise):
+    """An outcome's columns and grid (its first) from data/outcomes.yml, with plausibility rules."""
+    o = _describe(name)
+    return OutcomeSpec(prefix, o.baseline, o.followup, Fraction(str(o.grids[0])), baseline_range,
+                       followup_range, Fraction(max_rise))
+
+
 OUTCOMES = (
-    OutcomeSpec("prednisone", "prednisone_mg_baseline", "prednisone_mg_6mo",
-                Fraction(5, 2), (5, 60), (0, 40), Fraction(5, 2)),
-    OutcomeSpec("esr", "esr_mm_hr_baseline", "esr_mm_hr_6mo",
-                Fraction(1), (2, 130), (2, 80), Fraction(5)),
+    _spec("prednisone", "prednisone_mg", (5, 60), (0, 40), "2.5"),
+    _spec("esr", "esr_mm_hr", (2, 130), (2, 80), "5"),
 )
 
 
