@@ -4,6 +4,20 @@ Both folders are written whole beside their targets, then swapped in (Linux
 ``renameat2(RENAME_EXCHANGE)``: each swap is one atomic step; interrupts are held
 off between the two swaps, and a failed second swap undoes the first). A figure
 of an earlier cohort is gone once the new report is published.
+
+What a build publishes, all staged before the swap:
+
+| file | made by |
+| --- | --- |
+| ``reports/results.json``, ``results.html`` | :mod:`cohortstats.results`, :mod:`cohortstats.render` |
+| ``reports/notebooks/<name>.ipynb``, ``<name>.html`` | the executed notebooks; :mod:`cohortstats.nbpages` |
+| ``reports/results.docx`` | :mod:`cohortstats.word` |
+| ``reports/results.pdf`` | :mod:`cohortstats.pdf` (skipped, and said so, without Chromium) |
+| ``figures/<outcome>.svg/.pdf/.png/.csv`` | notebook 02 (:mod:`cohortstats.plots`) |
+
+Every number of the report links to the notebook cell that computed it
+(:class:`cohortstats.nbpages.Links`). The notebook pages are rendered in a
+second process while the Word document and the PDF are made.
 """
 from __future__ import annotations
 
@@ -11,12 +25,21 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
+from .nbpages import Links
+from .parameters import OneLineError
+from .paths import NOTEBOOKS
 from .render import render_html
 from .results import assemble, dumps, load_fragments
 
-__all__ = ["publish_build", "swap_in"]
+__all__ = ["publish_build", "swap_in", "PublishError"]
+
+
+class PublishError(OneLineError):
+    """An output that could not be made; the message is the one line the user sees."""
 
 #: Files kept in figures/ whatever the build (committed to git).
 KEEP_IN_FIGURES = ("README.md",)
@@ -79,6 +102,23 @@ def _staging(target: Path) -> Path:
     return staged
 
 
+def _start_notebook_pages(out_dir: Path, target: Path) -> subprocess.Popen:
+    """Render the executed notebooks' pages into ``target``, in a second process (nbconvert is slow to import)."""
+    # papermill's injected cell holds the build folder's path: shown as <build>/<digest>, so
+    # that two identical builds in different folders give the same pages.
+    masks = {os.path.relpath(os.path.abspath(out_dir), NOTEBOOKS): f"<build>/{out_dir.name}"}
+    cmd = [sys.executable, "-m", "cohortstats.nbpages", str(out_dir / "notebooks"), str(target),
+           "--masks", json.dumps(masks)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> None:
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        lines = (err or out or "").strip().splitlines()
+        raise PublishError("notebook pages: " + (lines[-1] if lines else f"exit {proc.returncode}"))
+
+
 def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> dict:
     """Render one build's report and publish it with its figures.
 
@@ -98,31 +138,46 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> di
     Returns
     -------
     dict
-        ``results.json`` as a mapping.
+        ``results.json`` as a mapping, plus ``outputs``: what else was written
+        (``{"notebooks": [...], "docx": "results.docx", "pdf": "results.pdf"}``;
+        ``"pdf": "skipped: <why>"`` when Chromium could not print). ``outputs``
+        is not part of results.json.
     """
+    from . import pdf, word
+
     out_dir, reports, figures = Path(out_dir), Path(reports), Path(figures)
-    results = assemble(load_fragments(out_dir, expected), build=build_id)
-    payload = dumps(results)
-    page = render_html(results, out_dir / "figures",
-                       links={name: f"notebooks/{name}.ipynb" for name in
-                              ("01-cohort", "02-outcomes", "03-sensitivity", "04-claims")})
     reports.parent.mkdir(parents=True, exist_ok=True)
     figures.parent.mkdir(parents=True, exist_ok=True)
     staged_reports, staged_figures = _staging(reports), _staging(figures)
+    pages = None
     try:
         (staged_reports / "notebooks").mkdir()
+        pages = _start_notebook_pages(out_dir, staged_reports / "notebooks")
+        results = assemble(load_fragments(out_dir, expected), build=build_id)
+        payload = dumps(results)
+        page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
         for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
             shutil.copyfile(nb, staged_reports / "notebooks" / nb.name)
         (staged_reports / "results.json").write_text(payload, encoding="utf-8")
         (staged_reports / "results.html").write_text(page, encoding="utf-8")
+        word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
+        # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
+        skipped = pdf.print_pdf(render_html(results, out_dir / "figures"), staged_reports / "results.pdf")
         for keep in KEEP_IN_FIGURES:
             if (figures / keep).is_file():
                 shutil.copyfile(figures / keep, staged_figures / keep)
         for o in results.outcomes.values():
             for name in (o.figure.files if o.figure else ()):
                 shutil.copyfile(out_dir / "figures" / name, staged_figures / name)
+        _finish(pages)
+        outputs = {"notebooks": sorted(p.name for p in (staged_reports / "notebooks").glob("*.html")),
+                   "docx": "results.docx",
+                   "pdf": "results.pdf" if skipped is None else f"skipped: {skipped}"}
         swap_in([(staged_reports, reports), (staged_figures, figures)])
     finally:
+        if pages is not None and pages.poll() is None:
+            pages.kill()
+            pages.wait()
         shutil.rmtree(staged_reports, ignore_errors=True)
         shutil.rmtree(staged_figures, ignore_errors=True)
-    return json.loads(payload)
+    return {**json.loads(payload), "outputs": outputs}

@@ -60,7 +60,7 @@ def _environment():
     return env
 
 
-def render_html(results, figures_dir, links: dict | None = None) -> str:
+def render_html(results, figures_dir, links=None) -> str:
     """The report page.
 
     Parameters
@@ -68,8 +68,10 @@ def render_html(results, figures_dir, links: dict | None = None) -> str:
     results : cohortstats.results.Results
     figures_dir : str or Path
         Where the figures' files are (embedded as data URIs).
-    links : dict, optional
-        Notebook name -> relative URL of its HTML page, for the numbers' links.
+    links : callable or dict, optional
+        A :class:`cohortstats.prose.Number` -> the URL of the notebook cell that
+        computed it (:class:`cohortstats.nbpages.Links`), or None for no link; or
+        a dict, notebook name -> URL. Without it, numbers are not links.
 
     Returns
     -------
@@ -84,5 +86,6 @@ def render_html(results, figures_dir, links: dict | None = None) -> str:
     return env.get_template("report.html.j2").render(
         title=title, r=results, css=css, sentences=results_sentences(results),
         tables=tables(results), comparison=comparison,
-        figures=_figures(results, Path(figures_dir)), links=links or {},
+        figures=_figures(results, Path(figures_dir)),
+        link=links if callable(links) else (lambda n, m=dict(links or {}): m.get(n.source)),
         environment=sorted(results.environment.items()))
