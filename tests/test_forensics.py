@@ -1,23 +1,18 @@
 """GRIM, GRIMMER and signed-rank support: hand-derived values, working in comments."""
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 from scipy import stats
 
-from cohortstats.forensics import (Finding, consistency, grid_totals, grim, grim_rounding, grimmer,
+from cohortstats.claims import PublishedClaim, load_published
+from cohortstats.consistency import Finding, consistency
+from cohortstats.outcomes import describe
+from cohortstats.paths import PUBLISHED
+from cohortstats.forensics import (grid_totals, grim, grim_rounding, grimmer,
                                    grimmer_rounding, grimmer_witness, rounds_to, rounds_to_sd,
                                    signed_rank_pvalue, signed_rank_support, sumsq_window)
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def published():
-    with open(ROOT / "data" / "published.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["claims"]
 
 
 # --------------------------------------------------------------------------- rounding
@@ -302,29 +297,34 @@ def test_signed_rank_support_validation():
 
 # --------------------------------------------------------------------------- findings
 
-def test_consistency_findings(published):
-    found = consistency(published, 10, {"prednisone": [2.5, 1], "esr": 1})
+def test_consistency_findings():
+    # The published numbers of data/published.yml, the paper's n = 10, the grids of data/outcomes.yml.
+    outcomes = {name: describe(name) for name in ("prednisone_mg", "esr_mm_hr")}
+    found = consistency(load_published(PUBLISHED), 10, outcomes)
     assert all(isinstance(f, Finding) for f in found)
     by = {(f.outcome, f.check): f for f in found if f.check in ("signed_rank", "structure")}
-    text = by["prednisone", "signed_rank"].text
+    text = by["prednisone_mg", "signed_rank"].text
+    # 0.008: 4/2^9 (9 pairs, W = 1: T- in {0, 1} -> 2 * 2/512) or 2/2^8 (8 pairs, W = 0: 2 * 1/256)
     assert text.startswith(
-        "Prednisone P = 0.008 is the exact no-ties p for 9 non-zero pairs with W = 1, or 8 "
+        "Prednisone dose P = 0.008 is the exact no-ties p for 9 non-zero pairs with W = 1, or 8 "
         "non-zero pairs with W = 0: so one or two patients had an unchanged dose.")
-    assert by["esr", "signed_rank"].text.startswith(
-        "ESR P = 0.004 is the exact no-ties p for 10 non-zero pairs with W = 1, or 9 non-zero "
-        "pairs with W = 0: so at most one patient had an unchanged ESR.")
+    assert by["esr_mm_hr", "signed_rank"].text.startswith(
+        "Sedimentation rate P = 0.004 is the exact no-ties p for 10 non-zero pairs with W = 1, or 9 "
+        "non-zero pairs with W = 0: so at most one patient had an unchanged ESR.")
     # The 1 mg grid cannot give 12.25 (see test_grim); the 2.5 mg grid gives everything.
     grim_1mg = [f for f in found if f.check == "grim" and "12.25" in f.text and "1 mg grid" in f.text]
     assert len(grim_1mg) == 1 and not grim_1mg[0].passed
-    assert by["prednisone", "structure"].passed and "grid 2.5 mg;" in by["prednisone", "structure"].text
-    assert by["esr", "structure"].passed
+    assert by["prednisone_mg", "structure"].passed
+    assert "grid 2.5 mg;" in by["prednisone_mg", "structure"].text
+    assert by["esr_mm_hr", "structure"].passed
     assert all(f.passed for f in found if "1 mg grid" not in f.text)
 
 
 def test_consistency_flags_an_impossible_p():
-    claims = {"x_baseline_mean": {"text": "5.0", "kind": "mean"},
-              "x_p": {"text": "0.001", "kind": "p"}}
-    found = consistency(claims, 10, {})
+    # 0.001 is no 2k/2^n for n <= 10 with a whole W (2/2^10 = 0.00195 prints 0.002).
+    claims = [PublishedClaim("x_baseline_mean", "5.0", "mean", "outcomes.x.baseline.mean"),
+              PublishedClaim("x_p", "0.001", "p", "outcomes.x.test.p_value")]
+    found = consistency(claims, 10, {"x": describe("x")})
     sr = [f for f in found if f.check == "signed_rank"][0]
     assert not sr.passed and "not the exact no-ties p" in sr.text
 

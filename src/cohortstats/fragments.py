@@ -160,7 +160,9 @@ def leave_one_out(run, outcome):
     b, a = run.cohort.frame[outcome.baseline], run.cohort.frame[outcome.followup]
     result = _loo(b, a, method=run.params.method, alpha=run.params.alpha)
     if result is None:
-        n = int((b.notna() & a.notna()).sum())
+        from .describe import complete_pairs
+
+        n = complete_pairs(b, a)[0].size
         if n > LOO_MAX_PAIRS:
             return f"{n} pairs, above {LOO_MAX_PAIRS}: one patient cannot change the conclusion"
         return f"{n} patient{'' if n == 1 else 's'} with both values; at least 3 are needed"

@@ -122,7 +122,7 @@ def _outcome(results, name: str) -> list:
         s += [") (P ", "< " if t.p_value < 0.0005 else "= ", p, ")."]
     out = [tuple(s)]
     if t is not None and t.estimate is not None:
-        e = [f"The Hodges–Lehmann estimate of the decrease was ",
+        e = ["The Hodges–Lehmann estimate of the decrease was ",
              _number(results, f"{base}.test.estimate", decimals=d + 1, short=True), unit]
         if t.conf_int is not None:
             e += [f" ({t.conf_level:.0%} CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),

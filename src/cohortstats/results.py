@@ -41,6 +41,9 @@ from pathlib import Path
 
 from .parameters import OneLineError
 
+if typing.TYPE_CHECKING:  # the records of other modules that fragments hold
+    from .describe import CohortCounts, Summary  # noqa: F401
+
 __all__ = ["SCHEMA", "Figure", "BuildKey", "Provenance", "PrimaryTest", "OutcomeResult",
            "CohortFragment", "OutcomesFragment", "SensitivityFragment", "ClaimsFragment",
            "Results", "FRAGMENTS", "FragmentError", "code_version", "build_key", "to_jsonable",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, asdict
 
 import numpy as np
 
-from .paired import (EXACT_MAX_N, SIGN_CONVENTION, TIE_RTOL, merge_near_ties,
+from .paired import (EXACT_MAX_N, TIE_RTOL, merge_near_ties,
                      paired_signed_rank)
 
 __all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS",
@@ -117,13 +117,10 @@ def _iv_options(method, alternative, conf_level=0.95, alpha=None):
 
 
 def _complete(before, after):
-    b = np.asarray(before, dtype=float)
-    a = np.asarray(after, dtype=float)
-    if b.shape != a.shape or b.ndim != 1:
-        raise ValueError(f"`before` and `after` must be 1-D of the same length; "
-                         f"got shapes {b.shape} and {a.shape}.")
-    ok = ~(np.isnan(b) | np.isnan(a))
-    return b[ok], a[ok]
+    from .describe import complete_pairs
+
+    b, a, _ = complete_pairs(before, after)
+    return b, a
 
 
 def _undefined(key, label, n, method, alternative, correction, reason, primary=False):
@@ -243,7 +240,6 @@ def test_variants(before, after, *, method: str = "auto", alternative: str = "tw
     -----
     Differences are ``d = before − after`` throughout (cohortstats.paired.SIGN_CONVENTION).
     """
-    from scipy import stats  # noqa: F401  (fail early if scipy is missing)
 
     _iv_options(method, alternative, conf_level)
     b, a = _complete(before, after)
