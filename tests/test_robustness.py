@@ -1,21 +1,27 @@
-"""Bad input, failures and determinism: nothing lost, nothing leaked.
+"""Failures end in one line and lose nothing; degenerate and special inputs give a report or one line.
 
-- Malformed CSVs (hypothesis) end in a CohortError or a valid cohort, never a traceback.
-- A bad cohort or a failing notebook stops `make report` with a one-line error and
-  leaves the previous report byte-for-byte in place.
-- Two clean builds give byte-identical results.json, figures and results.html.
+A failure is judged by what the user sees and keeps: exit status, exactly one line
+on stderr starting ``error:`` (make's own closing line aside), and the previous
+results.html and figures/ byte-identical afterwards. Most cases fail before any
+notebook runs; those that need a build around them start from a copy of the
+session's build (``staged``), so only the step under test runs.
 """
-import hashlib
+import fcntl
+import os
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cohortstats import cohortfile
-from conftest import HEADER, ROOT, SHIPPED
-from test_pipeline import make
+from conftest import (HEADER, PY, ROOT, SHIPPED, SINGLE_NAME, one_error_line, pipeline_env,
+                      run_make, run_pipeline, tree_bytes)
+
+# --------------------------------------------------------------------------- the loader, fuzzed
 
 CELL = st.one_of(
     st.sampled_from(["", "1", "2.5", "-3", "abc", "F", "M", "X", "nan", "inf", "1e400", "\"a,b\"", "\"",
@@ -27,115 +33,224 @@ HEADERS = st.sampled_from([HEADER, HEADER + ",indications", "patient_id,sex", ""
                            "\ufeff" + HEADER, HEADER.upper()])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=HEADERS, rows=st.lists(ROW, max_size=6), newline=st.sampled_from(["\n", "\r\n"]))
-def test_malformed_csv_never_tracebacks(tmp_path, header, rows, newline):
+def test_malformed_csv_gives_one_line_or_a_cohort(tmp_path, header, rows, newline):
     path = tmp_path / "fuzz.csv"
     path.write_text(newline.join([header] + rows) + newline, encoding="utf-8", newline="")
     before = path.read_bytes()
     try:
         cohort = cohortfile.load_cohort(path)
     except cohortfile.CohortError as exc:
-        assert "\n" not in str(exc) and str(exc).startswith(str(path))
+        assert "\n" not in str(exc) and "fuzz.csv" in str(exc)
     else:
         assert cohort.n == len(cohort.frame) >= 1
     assert path.read_bytes() == before
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("robust")
-    make("report", tmp)
-    return tmp
+# --------------------------------------------------------------------------- around a build
 
 
-def _digest(tmp):
-    files = [tmp / "reports" / "results.json", tmp / "reports" / "results.html",
-             *sorted((tmp / "figures").iterdir())]
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+@pytest.fixture
+def staged(built, scenario, tmp_path):
+    """A folder whose build/ holds the shipped cohort's finished build, and whose reports/ and
+    figures/ hold another build's report (the scenario's): the "previous" report a failure must
+    leave alone. A build of the shipped cohort here has only publishing left to do."""
+    shutil.copytree(built.folder / "build", tmp_path / "build", symlinks=True)
+    (tmp_path / "build" / ".lock").unlink(missing_ok=True)
+    for part in ("reports", "figures"):
+        shutil.copytree(scenario.folder / part, tmp_path / part)
+    return tmp_path
 
 
-def _tree(tmp):
-    return {p.relative_to(tmp).as_posix(): p.read_bytes() for p in sorted((tmp / "reports").rglob("*"))
-            if p.is_file()}
+def outputs(folder):
+    return {"reports": tree_bytes(folder / "reports"), "figures": tree_bytes(folder / "figures")}
 
 
-def test_bad_cohort_fails_cleanly_and_keeps_previous_report(built, tmp_path):
-    before = _tree(built)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "\nA1,F,W,1,2,3,4\nA2,F,W,1,two,3,4\n")
-    proc = make("report", built, cohort=bad, check=False)
-    assert proc.returncode != 0
-    last = proc.stderr.strip().splitlines()
-    assert any(l.startswith("error: ") and "row 3" in l and "prednisone_mg_6mo" in l for l in last[-3:])
-    assert "Traceback" not in proc.stderr
-    assert _tree(built) == before
+def build_dir(built, folder):
+    return folder / "build" / built.results["build"]
 
 
-def test_failing_notebook_names_notebook_cell_and_exception(built, tmp_path):
-    """A notebook that raises: the last lines name it, and the previous report stays."""
-    before = _tree(built)
-    # A cohort that passes validation but makes the outcomes notebook fail: its
-    # outcome list names a column pair that validation checks, so instead break
-    # the method parameter, which only the signed-rank engine rejects.
-    proc = make("report", built, extra=["METHOD=bogus"], check=False)
-    assert proc.returncode != 0
-    tail = "\n".join(proc.stderr.strip().splitlines()[-4:])
-    assert "notebooks/02-outcomes.ipynb" in tail or "notebooks/03-sensitivity.ipynb" in tail
-    assert "cell" in tail and "ValueError" in tail
-    assert _tree(built) == before
-    assert not list((built / "build" / "notebooks").glob(".*.partial.ipynb"))
+@pytest.mark.slow
+def test_staged_folder_publishes_without_running_a_notebook(staged):
+    """The fixture the failure tests rely on: from it, a build only publishes."""
+    proc = run_pipeline("report", staged, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "running" not in proc.stdout
+    assert "13/13" in proc.stdout
 
 
-def test_two_clean_builds_are_byte_identical(built, tmp_path):
-    make("report", tmp_path)
-    assert _digest(tmp_path) == _digest(built)
+@pytest.mark.slow
+def test_fragment_of_another_cohort_stops_the_build_in_one_line(built, staged):
+    """04-claims runs again and finds 01-cohort's fragment made from another cohort file."""
+    import json
+
+    out = build_dir(built, staged)
+    path = out / "fragments" / "cohort.json"
+    doc = json.loads(path.read_text())
+    doc["data"]["key"]["cohort_sha256"] = "0" * 64
+    path.write_text(json.dumps(doc))
+    (out / "notebooks" / ".04-claims.source").unlink()
+    before = outputs(staged)
+    proc = run_pipeline("report", staged, timeout=180)
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr)
+    assert "04-claims" in line and "'cohort'" in line and "another cohort file" in line
+    assert outputs(staged) == before
 
 
-def test_inputs_never_modified(built):
-    assert hashlib.sha256(SHIPPED.read_bytes()).hexdigest() == cohortfile.load_cohort(SHIPPED).sha256
-    status = subprocess.run(["git", "status", "--porcelain", "data", "notebooks"], cwd=ROOT,
-                            capture_output=True, text=True).stdout
-    assert status == "" or not shutil.which("git")
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_read_only_reports_folder(staged):
+    before = outputs(staged)
+    for p in (staged / "reports", staged):
+        p.chmod(0o555)
+    try:
+        proc = run_pipeline("report", staged, timeout=120)
+    finally:
+        for p in (staged, staged / "reports"):
+            p.chmod(0o755)
+    assert proc.returncode == 2
+    assert "reports" in one_error_line(proc.stderr)
+    assert outputs(staged) == before
 
 
-def test_no_identifier_reaches_the_report(built):
-    page = (built / "reports" / "results.html").read_text()
-    # patient ids never appear in the report (counts only)
-    for pid in ("R01", "R02", "R10"):
-        assert pid not in page
+@pytest.mark.slow
+def test_reports_folder_that_cannot_be_made(staged):
+    """REPORTS under a regular file (what a read-only folder is to root): one line, figures kept."""
+    (staged / "blocker").write_text("not a folder")
+    before = tree_bytes(staged / "figures")
+    proc = run_pipeline("report", staged, timeout=120, REPORTS=staged / "blocker" / "reports")
+    assert proc.returncode == 2
+    assert "blocker" in one_error_line(proc.stderr)
+    assert tree_bytes(staged / "figures") == before
+    assert not list(staged.glob(".figures*")) and not list(staged.glob(".reports*"))
 
 
-def test_data_is_escaped(tmp_path):
-    """Text from the data (an adverse event here) is HTML-escaped."""
-    src = SHIPPED.read_text().replace(",none\n", ",<script>alert(1)</script> & rash\n", 1)
-    path = tmp_path / "escape.csv"
-    path.write_text(src)
-    make("report", tmp_path, cohort=path)
-    page = (tmp_path / "reports" / "results.html").read_text()
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; rash" in page
+def _wait_for(path, text, proc, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in path.read_text() or proc.poll() is not None:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared in {path}")
 
 
-def test_report_step_failure_keeps_previous_report(built, tmp_path):
-    """The report step itself failing (a fragment missing) writes nothing."""
-    from cohortstats import report
+@pytest.mark.slow
+def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
+    """A build runs its notebooks; a second one in the same BUILD folder stops in one line;
+    then Ctrl-C (SIGINT to the foreground process group) stops the first: one line, and the
+    previous report and figures are as they were."""
+    out = build_dir(built, staged)
+    for name in ("01-cohort", "02-outcomes", "03-sensitivity"):
+        (out / "notebooks" / f".{name}.source").unlink()
+    before = outputs(staged)
+    log = staged / "first.out"
+    with open(log, "w") as fh, open(staged / "first.err", "w+") as err:
+        first = subprocess.Popen([PY, "-m", "cohortstats.pipeline", "report"], cwd=ROOT, stdout=fh,
+                                 stderr=err, env=pipeline_env(staged), start_new_session=True)
+        try:
+            _wait_for(log, "running", first)
+            assert first.poll() is None, "the first build ended before it could be interrupted"
+            second = run_pipeline("report", staged, timeout=60)
+            assert second.returncode == 2
+            assert "another build is running" in one_error_line(second.stderr)
+            os.killpg(first.pid, signal.SIGINT)
+            rc = first.wait(timeout=120)
+        finally:
+            if first.poll() is None:
+                os.killpg(first.pid, signal.SIGKILL)
+                first.wait()
+        err.seek(0)
+        stderr = err.read()
+    assert rc == 130
+    assert "interrupted" in one_error_line(stderr)
+    assert outputs(staged) == before
+    assert not list(staged.glob(".reports*")) and not list(staged.glob(".figures*"))
 
-    before = _tree(built)
-    empty = tmp_path / "empty-build"
-    (empty / "fragments").mkdir(parents=True)
-    with pytest.raises(FileNotFoundError, match="cohort.json"):
-        report.build_report(empty, ROOT / "data" / "published.yml", built / "reports", built / "figures")
-    assert _tree(built) == before
-    assert not (built / ".reports.new").exists()
+
+def test_a_held_lock_stops_a_build_at_once(tmp_path):
+    """Another process holds <build>/.lock: one line, exit 2, before anything is read or run."""
+    (tmp_path / "build").mkdir()
+    with open(tmp_path / "build" / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        proc = run_pipeline("report", tmp_path, timeout=60)
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr)
+    assert "another build is running" in line and str(tmp_path / "build") in line
+    assert not (tmp_path / "reports").exists()
 
 
-def test_publish_replaces_the_whole_directory(tmp_path):
-    from cohortstats.report import _publish_dir
+# --------------------------------------------------------------------------- degenerate cohorts
 
-    old, new = tmp_path / "reports", tmp_path / ".reports.new"
-    old.mkdir(); (old / "stale.txt").write_text("old")
-    new.mkdir(); (new / "results.json").write_text("{}")
-    _publish_dir(new, old)
-    assert sorted(p.name for p in old.iterdir()) == ["results.json"]
-    assert not new.exists()
+
+@pytest.mark.slow
+def test_one_patient_gives_a_report_saying_what_was_not_computed(single):
+    """n = 1 (prednisone 20 -> 20, ESR 3 -> 2): a report, each missing number with its reason."""
+    assert single.returncode == 0, single.stderr
+    r = single.results
+    assert r["provenance"]["n"] == 1
+    pred, esr = r["outcomes"]["prednisone_mg"], r["outcomes"]["esr_mm_hr"]
+    assert pred["test"] is None and "no patient's value changed" in pred["test_undefined"]
+    # One non-zero difference, positive: T+ = 1 of a possible 1; exact two-sided P = 2 * 1/2 = 1.
+    assert esr["test"]["p_value"] == pytest.approx(1.0)
+    assert esr["baseline"]["sd"] is None
+    assert set(r["leave_one_out_not_computed"]) == {"prednisone_mg", "esr_mm_hr"}
+    assert "not computed" in single.page
+
+
+@pytest.mark.slow
+def test_a_file_name_full_of_shell_is_only_a_name(single):
+    """The one-patient cohort's name holds $(shell ...), backticks, quotes, ; and a leading dash."""
+    for where in (ROOT, ROOT / "notebooks", single.folder, single.folder / "build"):
+        assert not list(where.rglob("PWNED*")) if where == single.folder else \
+            not list(where.glob("PWNED*")), where
+    if single.returncode == 0:
+        assert single.results["provenance"]["file"] == SINGLE_NAME
+
+
+def _cohort_with(tmp_path, name, edit):
+    import pandas as pd
+
+    df = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    edit(df)
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, edit, words", [
+    ("empty_esr.csv", lambda df: df.__setitem__("esr_mm_hr_6mo", ""), "no patient has both"),
+    ("huge.csv", lambda df: df.__setitem__("esr_mm_hr_6mo", ["1e308"] + list(df["esr_mm_hr_6mo"][1:])),
+     "1e+308"),
+])
+def test_degenerate_cohort_stops_in_one_line_naming_the_file(tmp_path, name, edit, words):
+    path = _cohort_with(tmp_path, name, edit)
+    proc = run_make("report", tmp_path, COHORT=path, timeout=120)
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr, via_make=True)
+    assert name in line and words in line
+    assert not (tmp_path / "reports").exists()
+
+
+# --------------------------------------------------------------------------- special files
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "dangling-link", "directory", "missing"])
+def test_special_file_as_cohort_gives_one_line_quickly(tmp_path, kind):
+    path = tmp_path / f"{kind}.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "dangling-link":
+        path.symlink_to(tmp_path / "gone.csv")
+    elif kind == "directory":
+        path.mkdir()
+    proc = run_make("report", tmp_path, COHORT=path, timeout=30)  # a read of a FIFO would hang
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr, via_make=True)
+    assert f"{kind}.csv" in line
+    assert not (tmp_path / "reports").exists()
