@@ -1,17 +1,40 @@
-"""Notebooks are committed stripped, valid, thin, with a typed, commented parameters cell."""
+"""Notebooks: committed stripped, valid, thin, numbered in run order, with a typed, commented
+parameters cell; run as in JupyterLab they write to scratch/, never into a build."""
 import ast
 import json
+import os
+import shutil
+import subprocess
 
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import PY, ROOT, tree_bytes, run_make
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_numbered_in_run_order():
-    assert [p.name for p in NOTEBOOKS] == ["01-cohort.ipynb", "02-outcomes.ipynb", "03-sensitivity.ipynb"]
+def parameters(path) -> dict:
+    """The parameters cell as {name: (annotation, default, comment)}."""
+    nb = json.loads(path.read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert "parameters" in cell["metadata"].get("tags", []), path.name
+    out = {}
+    for line in "".join(cell["source"]).splitlines():
+        if not line.strip():
+            continue
+        node = ast.parse(line).body[0]
+        assert isinstance(node, ast.AnnAssign), f"{path.name}: untyped parameter: {line}"
+        assert "#" in line, f"{path.name}: parameter without a comment: {line}"
+        out[node.target.id] = (ast.unparse(node.annotation), ast.literal_eval(node.value),
+                               line.split("#", 1)[1].strip())
+    return out
+
+
+def test_numbered_in_run_order_as_the_pipeline_runs_them():
+    from cohortstats.pipeline import NOTEBOOK_ORDER
+
+    assert [p.stem for p in NOTEBOOKS] == list(NOTEBOOK_ORDER)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -28,19 +51,23 @@ def test_valid_nbformat(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_parameters_cell_typed_and_commented(path):
-    nb = json.loads(path.read_text())
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    first = code[0]
-    assert "parameters" in first["metadata"].get("tags", [])
-    lines = [l for l in "".join(first["source"]).splitlines() if l.strip()]
-    names = []
-    for line in lines:
-        node = ast.parse(line).body[0]
-        assert isinstance(node, ast.AnnAssign), f"untyped parameter: {line}"
-        assert "#" in line, f"parameter without a comment: {line}"
-        names.append(node.target.id)
-    assert names[:2] == ["cohort", "output_dir"]
+def test_parameters_are_what_the_pipeline_passes(path):
+    """Every parameter the pipeline hands a notebook is declared there (papermill would warn and
+    inject it anyway), and each default writes to ../scratch, never to ../build."""
+    from cohortstats.pipeline import Settings, _notebook_parameters
+    from cohortstats.parameters import check_parameters
+
+    declared = parameters(path)
+    s = Settings(cohort="data/cohort.csv", params=check_parameters(outcomes="prednisone_mg"),
+                 published="data/published.yml", jobs=1, build_dir=ROOT / "build",
+                 reports=ROOT / "reports", figures=ROOT / "figures")
+    passed = _notebook_parameters(s, ROOT / "data" / "cohort.csv", ROOT / "build" / "x",
+                                  ROOT / "data" / "published.yml")
+    used = {name for name in passed if name in declared}
+    assert {"cohort", "output_dir", "outcomes"} <= used
+    assert declared["output_dir"][1] == "../scratch"
+    assert declared["cohort"][1] == "../data/cohort.csv"
+    assert (ROOT / "notebooks" / declared["cohort"][1]).resolve() == (ROOT / "data" / "cohort.csv")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -55,46 +82,29 @@ def test_thin(path):
     assert sum(c["cell_type"] == "markdown" for c in nb["cells"]) >= 3
 
 
-def test_papermill_help_notebook_lists_the_parameters():
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook",
-                          str(ROOT / "notebooks" / "02-outcomes.ipynb")],
-                         capture_output=True, text=True, timeout=120).stdout
-    for name in ("cohort", "output_dir", "outcomes", "method", "conf_level"):
-        assert name in out
-    assert "one row per patient" in out  # the comment beside the default
-
-
-def test_runs_top_to_bottom_as_in_jupyterlab(tmp_path):
-    """No papermill, no environment variables: working directory notebooks/, defaults only.
-
-    The defaults write to ../build; run copies of the notebooks from a scratch
-    notebooks/ folder beside a link to data/ so the repository's build/ is not touched.
-    """
-    import os
-    import shutil
-
-    from nbclient import NotebookClient
-
-    work = tmp_path / "bundle"
-    (work / "notebooks").mkdir(parents=True)
-    os.symlink(ROOT / "data", work / "data")
-    env_backup = dict(os.environ)
-    try:
-        for var in ("MPLBACKEND", "PYTHONHASHSEED", "JUPYTER_PATH"):
-            os.environ.pop(var, None)
-        for path in NOTEBOOKS:
-            shutil.copy(path, work / "notebooks" / path.name)
-            nb = nbformat.read(work / "notebooks" / path.name, as_version=4)
-            NotebookClient(nb, timeout=300, kernel_name="python3",
-                           resources={"metadata": {"path": str(work / "notebooks")}}).execute()
-            errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                      if o.output_type == "error"]
-            assert not errors, (path.name, errors)
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
-    assert (work / "build" / "fragments" / "outcomes.json").is_file()
-    assert (work / "build" / "figures" / "prednisone_mg.svg").is_file()
+@pytest.mark.slow
+def test_lab_run_with_defaults_then_make_report_gives_the_same_report(built, tmp_path):
+    """01-cohort run as JupyterLab runs it (cwd notebooks/, its defaults, the machine's python3
+    kernel, no MPLBACKEND), then `make report`: the report is byte-identical to the one before,
+    and the lab run wrote under scratch/ only."""
+    for part in ("build", "reports", "figures"):
+        shutil.copytree(built.folder / part, tmp_path / part, symlinks=True)
+    before = {**tree_bytes(tmp_path / "reports"), **tree_bytes(tmp_path / "figures")}
+    scratch_before = tree_bytes(ROOT / "scratch") if (ROOT / "scratch").is_dir() else {}
+    build_before = sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "JUPYTER_PATH")
+           and not k.startswith("CS_")}
+    code = ("import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
+            "kernel_name='python3', cwd=sys.argv[3], progress_bar=False)")
+    proc = subprocess.run([PY, "-c", code, str(ROOT / "notebooks" / "01-cohort.ipynb"),
+                           str(tmp_path / "lab-01.ipynb"), str(ROOT / "notebooks")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    fragment = ROOT / "scratch" / "fragments" / "cohort.json"
+    assert fragment.is_file()
+    assert (sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None) == build_before
+    assert tree_bytes(ROOT / "scratch").keys() >= scratch_before.keys()
+    again = run_make("report", tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "running" not in again.stdout
+    assert {**tree_bytes(tmp_path / "reports"), **tree_bytes(tmp_path / "figures")} == before
