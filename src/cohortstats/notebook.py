@@ -163,7 +163,9 @@ def show(table, caption: str | None = None):
     if get_ipython() is None:
         print(table.to_string(index=False))
     else:
-        display(table.style.hide(axis="index"))
+        # a fixed table id (pandas draws a random one), so executed notebooks are reproducible
+        uid = hashlib.sha256((caption or "").encode()).hexdigest()[:8]
+        display(table.style.hide(axis="index").set_uuid(f"t{uid}"))
     if note:
         say(note)
 

@@ -317,7 +317,9 @@ def summary_line(doc: dict, reports: Path) -> str:
         verdict = "no published numbers compared"
     else:
         verdict = f"{claims['reproduced']}/{claims['total']} published numbers reproduced"
-    return f"Report: {reports / 'results.html'} — {verdict} ({where})"
+    line = f"Report: {reports / 'results.html'} — {verdict} ({where})"
+    pdf = (doc.get("outputs") or {}).get("pdf", "")
+    return line + (f"; PDF {pdf}" if pdf.startswith("skipped") else "")
 
 
 def clean() -> int:

@@ -12,9 +12,9 @@ import base64
 from pathlib import Path
 
 from . import tables as T
-from .prose import Number, results_sentences
+from .prose import Number, notice, results_sentences
 
-__all__ = ["render_html", "TITLE", "tables"]
+__all__ = ["render_html", "TITLE", "page_title", "tables"]
 
 TITLE = "Lenalidomide for refractory cutaneous manifestations of pediatric SLE — reproduced Results"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -31,6 +31,14 @@ def _figures(results, figures_dir: Path) -> list[dict]:
                     "alt": fig.alt, "caption": fig.caption, "width": fig.width, "height": fig.height,
                     "others": [f for f in fig.files[1:]]})
     return out
+
+
+def page_title(results) -> str:
+    """The report's title: a reproduction, or Results for a user's cohort."""
+    if results.provenance.reconstructed:
+        return TITLE
+    return ("Lenalidomide for refractory cutaneous manifestations of pediatric SLE — Results for a "
+            "user-supplied cohort")
 
 
 def tables(results) -> dict:
@@ -80,11 +88,9 @@ def render_html(results, figures_dir, links=None) -> str:
     env = _environment()
     css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
     comparison = results.claims.published is not None
-    title = TITLE if results.provenance.reconstructed else (
-        "Lenalidomide for refractory cutaneous manifestations of pediatric SLE — Results for a "
-        "user-supplied cohort")
+    title = page_title(results)
     return env.get_template("report.html.j2").render(
-        title=title, r=results, css=css, sentences=results_sentences(results),
+        title=title, notice=notice(results), r=results, css=css, sentences=results_sentences(results),
         tables=tables(results), comparison=comparison,
         figures=_figures(results, Path(figures_dir)),
         link=links if callable(links) else (lambda n, m=dict(links or {}): m.get(n.source)),
