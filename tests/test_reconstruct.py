@@ -152,6 +152,7 @@ def test_reconstruct_validation(published):
         reconstruct({k: v for k, v in published.items() if k != "esr_p"}, 0)
 
 
+@pytest.mark.slow
 def test_cli_writes_the_shipped_file(tmp_path):
     out = tmp_path / "cohort.csv"
     proc = subprocess.run([sys.executable, "-m", "cohortstats.reconstruct", "--seed", "0",
