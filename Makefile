@@ -37,7 +37,6 @@ PY         ?= $(VENV)/bin/python
 ENV_STAMP  := $(if $(filter $(VENV)/bin/python,$(PY)),$(VENV)/.installed,)
 UV_VERSION := 0.13.8
 export PYTHONHASHSEED := 0
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help report verify test test-fast data lab bench clean env lock hooks reference browser
 

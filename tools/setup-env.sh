@@ -18,7 +18,7 @@ fi
 if ! "$venv/bin/uv" --version >/dev/null 2>&1; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check "uv==$uv_version"
 fi
-"$venv/bin/uv" pip sync -q --python "$venv/bin/python" requirements.lock 2> >(grep -v '^WARNING: Location' >&2)
+"$venv/bin/uv" pip sync -q --compile-bytecode --python "$venv/bin/python" requirements.lock 2> >(grep -v '^WARNING: Location' >&2)
 "$venv/bin/uv" pip install -q --python "$venv/bin/python" --no-deps -e . 2> >(grep -v '^WARNING: Location' >&2)
 
 "$venv/bin/python" -m cohortstats.lab >/dev/null  # the project kernel, for papermill and JupyterLab

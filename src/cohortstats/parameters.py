@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 __all__ = ["ParameterError", "OneLineError", "Parameters", "check_parameters", "METHODS",
-           "shown"]
+           "shown", "shown_path"]
 
 #: Null distributions of the signed-rank test (see :func:`cohortstats.paired.paired_signed_rank`).
 METHODS = ("auto", "exact", "approx")
@@ -33,6 +33,12 @@ def shown(value, limit: int = 60) -> str:
     text = repr(value) if isinstance(value, str) else repr(value)
     text = text.encode("ascii", "backslashreplace").decode("ascii")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_path(path, limit: int = 120) -> str:
+    """A file name as the user gave it, quoted and escaped; a long path keeps its end (the name)."""
+    text = shown(str(path), limit=10 * limit)
+    return text if len(text) <= limit else "'…" + text[-(limit - 2):]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .parameters import OneLineError, ParameterError, check_parameters, shown
+from .parameters import OneLineError, ParameterError, check_parameters, shown, shown_path
 from .paths import NOTEBOOKS, ROOT
 
 __all__ = ["BuildError", "Settings", "settings_from_env", "digest", "build", "main"]
@@ -104,26 +104,30 @@ def _sha256_file(path: Path, what: str) -> str:
         st = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise BuildError(f"{what} {shown(str(path))} is a link to a file that does not exist") from None
-        raise BuildError(f"{what} {shown(str(path))}: no such file") from None
+            raise BuildError(f"{what} {shown_path(path)} is a link to a file that does not exist") from None
+        raise BuildError(f"{what} {shown_path(path)}: no such file") from None
     except OSError as exc:
-        raise BuildError(f"{what} {shown(str(path))} cannot be read ({exc.strerror})") from None
+        raise BuildError(f"{what} {shown_path(path)} cannot be read ({exc.strerror})") from None
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise BuildError(f"{what} {shown(str(path))} is {kind}; give a file")
+        raise BuildError(f"{what} {shown_path(path)} is {kind}; give a file")
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise BuildError(f"{what} {shown(str(path))} cannot be read ({exc.strerror})") from None
+        raise BuildError(f"{what} {shown_path(path)} cannot be read ({exc.strerror})") from None
     return h.hexdigest()
 
 
-def digest(cohort_sha: str, params, published_sha: str | None, version: str) -> str:
-    """The build's folder name: a digest of everything that shapes its results."""
-    key = {"cohort": cohort_sha, "outcomes": list(params.outcomes), "method": params.method,
+def digest(cohort_sha: str, params, published_sha: str | None, version: str,
+           name: str = "") -> str:
+    """The build's folder name: a digest of everything that shapes its outputs.
+
+    ``name`` is the cohort file's base name as given, which the report shows.
+    """
+    key = {"cohort": cohort_sha, "name": name, "outcomes": list(params.outcomes), "method": params.method,
            "conf_level": params.conf_level, "alpha": params.alpha, "published": published_sha,
            "version": version}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
@@ -259,7 +263,7 @@ def build(s: Settings, say=print) -> dict:
     cohort_path = Path(s.cohort)
     cohort_sha = _sha256_file(cohort_path, "cohort file")
     published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
-    build_id = digest(cohort_sha, s.params, published_sha, code_version())
+    build_id = digest(cohort_sha, s.params, published_sha, code_version(), cohort_path.name)
     with _Lock(s.build_dir):
         doc = _up_to_date(s, build_id)
         if doc is not None:
@@ -273,7 +277,7 @@ def build(s: Settings, say=print) -> dict:
             _validate(cohort_path, s)
             shutil.copyfile(cohort_path, copy)
             if hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
-                raise BuildError(f"cohort file {shown(str(cohort_path))} changed while it was read; "
+                raise BuildError(f"cohort file {shown_path(cohort_path)} changed while it was read; "
                                  "run the command again")
         pub_copy = None
         if s.published:
@@ -358,7 +362,7 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        where = shown(exc.filename) if exc.filename else "a file"
+        where = shown_path(exc.filename) if exc.filename else "a file"
         print(f"error: cannot write {where} ({exc.strerror}); the previous report and figures are "
               "unchanged", file=sys.stderr)
         return 2

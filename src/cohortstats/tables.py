@@ -197,7 +197,8 @@ def sources_tables(claims, outcomes: dict) -> list[Table]:
 def table1(header_and_rows, n: int) -> Table:
     """Table 1 from the cells notebook 01 saved (first row: the headers)."""
     header, *rows = header_and_rows
-    names = {"section": "", "characteristic": "Characteristic", "value": f"All patients (n = {n})"}
+    names = {"section": "Variable", "characteristic": "Characteristic",
+             "value": f"All patients (n = {n})"}
     return Table(f"Characteristics of the {n} patients; n (%), with the denominator where it is not "
                  "all patients", tuple(names.get(h, h) for h in header), tuple(tuple(r) for r in rows),
                  tuple(range(2, len(header))))
