@@ -57,7 +57,7 @@ test: $(ENV_STAMP) browser ## run the whole test suite (unit tests, notebooks, p
 	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(ENV_STAMP) ## run the unit tests only (no notebook, no build, no browser)
-	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider -m "not slow"
+	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider -m "not slow" -n 2
 
 browser: ## install what the browser test needs (Debian's chromium, pinned axe-core)
 	@bash tools/setup-browser.sh

@@ -144,6 +144,7 @@ def test_outcome_figure_files_and_record(shipped):
     assert (fig.width, fig.height) == (643, 302)
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_outcome_figure_leaves_no_pyplot_figure_open(tmp_path):
     _figure(tmp_path)
     assert plt.get_fignums() == []  # drawn without pyplot: nothing left open
@@ -172,6 +173,7 @@ def test_csv_is_exactly_the_plotted_data(shipped):
     assert direction == {"decreased": 8, "unchanged": 2}
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
     path = write_csv(HEADER + "\nA1,F,White,10,5,1,1\nA2,F,White,20,,1,1\nA3,M,White,30,15,1,2\n")
     cohort, fig = _figure(tmp_path, cohort_path=path, estimate=None, conf_int=None)
@@ -182,6 +184,7 @@ def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
     assert "reconstructed" not in fig.caption.lower()  # A1.. ids: not a reconstruction
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_all_four_files_are_byte_identical_when_saved_twice(tmp_path):
     _, one = _figure(tmp_path, "one")
     _, two = _figure(tmp_path, "two")
@@ -225,6 +228,7 @@ def test_caption_and_alt_words_and_numbers(shipped):
     assert "Hodges–Lehmann estimate 12.5 mg (95% CI 3.75 mg to 26.25 mg)" in fig.alt
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_alt_rounds_half_up(tmp_path):
     # ESR means print at 1 decimal, its estimates at 2 (rounding.fmt_short: no noise zeros).
     # 10.125 -> "10.13" half up (f"{10.125:.2f}" gives "10.12", half to even);
@@ -233,6 +237,7 @@ def test_alt_rounds_half_up(tmp_path):
     assert "Hodges–Lehmann estimate 10.13 mm/hour (95% CI 2.01 mm/hour to 26 mm/hour)" in fig.alt
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
     path = write_csv("patient_id,sex,race,c3_baseline,c3_6mo\nA1,F,White,1.25,1\nA2,M,White,2,2\n")
     cohort = cohortfile.load_cohort(path, outcomes="c3")
@@ -243,6 +248,7 @@ def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
     assert "Decrease, drug start − 6 months (unit not stated)" in svg
 
 
+@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_no_backend_or_rcparams_are_changed(tmp_path):
     backend = matplotlib.get_backend()
     before = dict(matplotlib.rcParams)
