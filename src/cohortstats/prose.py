@@ -146,8 +146,8 @@ def _outcome(results, name: str) -> list:
         e = ["The Hodges–Lehmann estimate of the decrease was ",
              _number(results, f"{base}.test.estimate", decimals=d + 1, short=True), unit]
         if t.conf_int is not None:
-            e += [" (", _number(results, f"{base}.test.conf_level", text=fmt_short(100 * t.conf_level, 1)),
-                  "% CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
+            # the confidence level is a parameter (CONF_LEVEL), not a computed number
+            e += [f" ({fmt_short(100 * t.conf_level, 1)}% CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
                   " to ", _number(results, f"{base}.test.conf_int.1", decimals=d + 1, short=True), ")"]
         out.append(tuple(e) + (".",))
     if o.n_missing:
