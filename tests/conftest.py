@@ -231,13 +231,13 @@ def prepare_scenario(folder: Path) -> Path:
     return hospital / "altered.csv"
 
 
-#: The one-patient cohort's file name: a leading dash, a space, quotes, ;, $, a backtick.
-SINGLE_NAME = "-one patient's; \"$(shell touch PWNED5)\" `touch PWNED6` $$HOME.csv"
+#: A file name that is shell text: a leading dash, a space, quotes, ;, $, a backtick.
+SHELL_NAME = "-one patient's; \"$(shell touch PWNED5)\" `touch PWNED6` $$HOME.csv"
 
 
 def prepare_single(folder: Path) -> Path:
-    """The shipped cohort's first patient alone (prednisone 20 -> 20, ESR 3 -> 2), named :data:`SINGLE_NAME`."""
-    path = folder / SINGLE_NAME
+    """The shipped cohort's first patient alone (prednisone 20 -> 20, ESR 3 -> 2)."""
+    path = folder / "one-patient.csv"
     _frame().iloc[:1].to_csv(path, index=False)
     return path
 

@@ -121,13 +121,14 @@ def _sha256_file(path: Path, what: str) -> str:
     return h.hexdigest()
 
 
-def digest(cohort_sha: str, params, published_sha: str | None, version: str,
-           name: str = "") -> str:
-    """The build's folder name: a digest of everything that shapes its outputs.
+def digest(cohort_sha: str, params, published_sha: str | None, version: str) -> str:
+    """The build's folder name: a digest of everything that shapes its results.
 
-    ``name`` is the cohort file's base name as given, which the report shows.
+    The cohort file's name is not part of it: the notebooks read a copy named
+    ``cohort.csv``, and the name the user gave is applied when the report is
+    published (a renamed file is re-published, not re-analysed).
     """
-    key = {"cohort": cohort_sha, "name": name, "outcomes": list(params.outcomes), "method": params.method,
+    key = {"cohort": cohort_sha, "outcomes": list(params.outcomes), "method": params.method,
            "conf_level": params.conf_level, "alpha": params.alpha, "published": published_sha,
            "version": version}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
@@ -232,9 +233,9 @@ def _published_results(reports: Path) -> dict | None:
         return None
 
 
-def _up_to_date(s: Settings, build_id: str) -> dict | None:
+def _up_to_date(s: Settings, build_id: str, name: str) -> dict | None:
     doc = _published_results(s.reports)
-    if not doc or doc.get("build") != build_id:
+    if not doc or doc.get("build") != build_id or (doc.get("provenance") or {}).get("file") != name:
         return None
     for o in (doc.get("outcomes") or {}).values():
         fig = o.get("figure") or {}
@@ -263,16 +264,18 @@ def build(s: Settings, say=print) -> dict:
     cohort_path = Path(s.cohort)
     cohort_sha = _sha256_file(cohort_path, "cohort file")
     published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
-    build_id = digest(cohort_sha, s.params, published_sha, code_version(), cohort_path.name)
+    build_id = digest(cohort_sha, s.params, published_sha, code_version())
+    name = display_name(cohort_path)
     with _Lock(s.build_dir):
-        doc = _up_to_date(s, build_id)
+        doc = _up_to_date(s, build_id, name)
         if doc is not None:
             return doc
         out_dir = s.build_dir / build_id
         input_dir = out_dir / "input"
         input_dir.mkdir(parents=True, exist_ok=True)
-        # The notebooks read a copy whose bytes were hashed, under the name the user gave.
-        copy = input_dir / (cohort_path.name or "cohort.csv")
+        # The notebooks read a copy whose bytes were hashed; its name is the bundle's,
+        # so no executed notebook records the user's file name.
+        copy = input_dir / "cohort.csv"
         if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
             _validate(cohort_path, s)
             shutil.copyfile(cohort_path, copy)
@@ -288,10 +291,16 @@ def build(s: Settings, say=print) -> dict:
         _run_notebooks(s, out_dir, params, say)
         from .publish import publish_build
 
-        doc = publish_build(out_dir, build_id, s.reports, s.figures,
+        doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
                             expected=_expected_key(cohort_sha, s, published_sha))
         _remove_other_builds(s.build_dir, build_id)
         return doc
+
+
+def display_name(path) -> str:
+    """The cohort file's base name as given (never its folders), safe to print."""
+    name = Path(str(path)).name or "cohort.csv"
+    return name if name.isprintable() else shown(name)[1:-1]
 
 
 def _expected_key(cohort_sha, s: Settings, published_sha):

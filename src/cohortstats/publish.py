@@ -119,7 +119,7 @@ def _finish(proc: subprocess.Popen) -> None:
         raise PublishError("notebook pages: " + (lines[-1] if lines else f"exit {proc.returncode}"))
 
 
-def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> dict:
+def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None) -> dict:
     """Render one build's report and publish it with its figures.
 
     Parameters
@@ -132,6 +132,9 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> di
         finds it there and does nothing).
     reports, figures : str or Path
         Where the report and the figures are published.
+    file_name : str, optional
+        The cohort file's base name as the user gave it, shown as its provenance
+        (the notebooks read a copy named ``cohort.csv``).
     expected : cohortstats.results.BuildKey, optional
         The build being made; every fragment must agree with it.
 
@@ -153,7 +156,7 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None) -> di
     try:
         (staged_reports / "notebooks").mkdir()
         pages = _start_notebook_pages(out_dir, staged_reports / "notebooks")
-        results = assemble(load_fragments(out_dir, expected), build=build_id)
+        results = assemble(load_fragments(out_dir, expected), build=build_id, file_name=file_name)
         payload = dumps(results)
         page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
         for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):

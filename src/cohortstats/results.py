@@ -586,14 +586,20 @@ def load_fragments(output_dir, expected: BuildKey | None = None, names=None) -> 
     return out
 
 
-def assemble(fragments: dict, build: str = "") -> Results:
-    """Put one build's four fragments together (they were checked by :func:`load_fragments`)."""
+def assemble(fragments: dict, build: str = "", file_name: str | None = None) -> Results:
+    """Put one build's four fragments together (they were checked by :func:`load_fragments`).
+
+    ``file_name``: the cohort's name as the user gave it, shown instead of the name of
+    the copy the notebooks read.
+    """
     c, o, s, k = (fragments[n] for n in ("cohort", "outcomes", "sensitivity", "claims"))
+    provenance = c.provenance if file_name is None else dataclasses.replace(c.provenance,
+                                                                           file=file_name)
     params = {}
     for frag in (c, o, s, k):
         params.update(frag.key.parameters)
     key = BuildKey(c.key.cohort_sha256, dict(sorted(params.items())), c.key.version)
-    return Results(schema=SCHEMA, key=key, build=build, provenance=c.provenance, cohort=c.counts,
+    return Results(schema=SCHEMA, key=key, build=build, provenance=provenance, cohort=c.counts,
                    table1=c.table1, outcomes=o.outcomes, leave_one_out=s.leave_one_out,
                    leave_one_out_not_computed=s.not_computed, claims=k, environment=c.environment)
 
