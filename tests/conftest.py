@@ -15,7 +15,6 @@ and gets a :class:`Build` once it has finished:
 - ``scenario``: a user's cohort exercising several paths in one build: one ESR
   altered, an added outcome with a missing value, an outcome unchanged in every
   patient, an outcome with every value identical.
-- ``single``: a cohort of one patient.
 
 Every build writes to a temporary BUILD/REPORTS/FIGURES; the repository's own
 build/, reports/ and figures/ are never touched.
@@ -235,20 +234,12 @@ def prepare_scenario(folder: Path) -> Path:
 SHELL_NAME = "-one patient's; \"$(shell touch PWNED5)\" `touch PWNED6` $$HOME.csv"
 
 
-def prepare_single(folder: Path) -> Path:
-    """The shipped cohort's first patient alone (prednisone 20 -> 20, ESR 3 -> 2)."""
-    path = folder / "one-patient.csv"
-    _frame().iloc[:1].to_csv(path, index=False)
-    return path
-
-
 #: The background builds: fixture name -> how to make its Build in a folder.
 BUILDS = {
     "built": lambda folder: Build("built", folder),
     "twin": lambda folder: Build("twin", folder),
     "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
                                      OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
-    "single": lambda folder: Build("single", folder, prepare_single),
 }
 _started: dict[str, Build] = {}
 _base: list[Path] = []
@@ -308,12 +299,6 @@ def twin() -> Build:
 def scenario() -> Build:
     """See :func:`prepare_scenario`."""
     return _finished("scenario")
-
-
-@pytest.fixture(scope="session")
-def single() -> Build:
-    """A build of one patient; may have failed (the test judges how)."""
-    return _build("single").wait()
 
 
 @pytest.fixture
