@@ -54,7 +54,7 @@ verify: $(ENV_STAMP) ## build, then fail (non-zero exit) unless every published 
 	@MPLBACKEND=agg $(PY) -m cohortstats.pipeline verify
 
 test: $(ENV_STAMP) browser ## run the whole test suite (unit tests, notebooks, pipeline, browser)
-	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider
+	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider -n 2
 
 test-fast: $(ENV_STAMP) ## run the unit tests only (no notebook, no build, no browser)
 	@MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider -m "not slow" -n 2

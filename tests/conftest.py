@@ -27,6 +27,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import matplotlib
@@ -148,7 +150,7 @@ class Build:
         self.proc = None
         self.returncode = None
         self.stdout = self.stderr = ""
-        self._retried = False
+        self.owner = None
 
     @property
     def reports(self) -> Path:
@@ -169,32 +171,53 @@ class Build:
         return (self.reports / "results.html").read_text(encoding="utf-8")
 
     def start(self):
-        if self.proc is not None:
+        """Start the build, unless this run already has (another xdist worker may own it)."""
+        if self.owner is not None:
             return self
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:  # the first process of the run makes the build; the folder is the claim
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            self.owner = False
+            return self
+        self.owner = True
         if self.prepare is not None and self.cohort is None:
             self.cohort = self.prepare(self.folder)
             self.params["COHORT"] = self.cohort
-        self._out = open(self.folder / "make.out", "w+")
-        self._err = open(self.folder / "make.err", "w+")
-        self.proc = subprocess.Popen(make_args("report", self.folder, **self.params), cwd=ROOT,
-                                     stdout=self._out, stderr=self._err, env=clean_env())
+        with open(self.folder / "make.out", "w") as out, open(self.folder / "make.err", "w") as err:
+            self.proc = subprocess.Popen(make_args("report", self.folder, **self.params), cwd=ROOT,
+                                         stdout=out, stderr=err, env=clean_env())
+        # Say when it is done, for every worker, as soon as it is.
+        threading.Thread(target=self._finish, daemon=True).start()
         return self
 
+    def _finish(self):
+        code = self.proc.wait()
+        try:
+            (self.folder / "returncode.tmp").write_text(str(code))
+            (self.folder / "returncode.tmp").replace(self.folder / "returncode")
+        except OSError:  # the run ended and removed the folder first
+            pass
+
     def wait(self, timeout: float = 600):
+        """The finished build (made here or by another worker of the run)."""
         self.start()
         if self.returncode is None:
-            self.returncode = self.proc.wait(timeout=timeout)
-            self._out.seek(0), self._err.seek(0)
-            self.stdout, self.stderr = self._out.read(), self._err.read()
-            self._out.close(), self._err.close()
-            # While the package's source is being edited, a notebook may run a newer
-            # version than the one that started the build; a fresh clone never does.
-            if self.returncode != 0 and "code version" in self.stderr and not self._retried:
-                self._retried = True
-                self.proc, self.returncode = None, None
-                return self.wait(timeout)
+            done = self.folder / "returncode"
+            deadline = time.monotonic() + timeout
+            while not done.is_file():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"build {self.name!r} did not finish in {timeout} s")
+                time.sleep(0.2)
+            self.returncode = int(done.read_text())
+            self.stdout = (self.folder / "make.out").read_text()
+            self.stderr = (self.folder / "make.err").read_text()
+            if self.cohort is None and self.prepare is not None:
+                self.cohort = Path(self.params.get("COHORT") or self.prepare_path(self.folder))
         return self
+
+    def prepare_path(self, folder: Path) -> Path:
+        """Where the owner's prepare() put the cohort (a worker that did not make it asks)."""
+        return folder / "St_Marys_Hospital" / "altered.csv"
 
 
 def _frame():
@@ -245,10 +268,20 @@ _started: dict[str, Build] = {}
 _base: list[Path] = []
 
 
+def _base_folder() -> Path:
+    """This run's folder for the builds: shared by pytest-xdist's workers (one run id)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return Path(tempfile.mkdtemp(prefix="cohortstats-tests-"))
+    base = Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}"
+    base.mkdir(exist_ok=True)
+    return base
+
+
 def _build(name: str) -> Build:
     if name not in _started:
         if not _base:
-            _base.append(Path(tempfile.mkdtemp(prefix="cohortstats-tests-")))
+            _base.append(_base_folder())
         _started[name] = BUILDS[name](_base[0] / name).start()
     return _started[name]
 
@@ -259,7 +292,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """Start every background build a selected test needs, all at once."""
+    """Start every background build a selected test needs, all at once.
+
+    Under pytest-xdist every worker collects every test; the first to claim a build's
+    folder makes it, the others wait for it (the controller makes none).
+    """
+    if session.config.option.collectonly or (getattr(session.config.option, "numprocesses", None)
+                                             and not hasattr(session.config, "workerinput")):
+        return
     wanted = {name for item in session.items for name in getattr(item, "fixturenames", ())
               if name in BUILDS}
     for name in BUILDS:  # in a fixed order: the shipped cohort first
@@ -268,12 +308,21 @@ def pytest_collection_finish(session):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    worker = hasattr(session.config, "workerinput")
     for b in _started.values():
         if b.proc is not None and b.proc.poll() is None:
-            b.proc.kill()
-            b.proc.wait()
-    for base in _base:
-        shutil.rmtree(base, ignore_errors=True)
+            if worker:  # another worker may still need it
+                b.proc.wait()
+            else:
+                b.proc.kill()
+                b.proc.wait()
+    if not worker:  # the run's last word (the controller under xdist)
+        for base in _base:
+            shutil.rmtree(base, ignore_errors=True)
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if run:
+            shutil.rmtree(Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}",
+                          ignore_errors=True)
 
 
 def _finished(name: str) -> Build:
