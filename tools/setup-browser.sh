@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install what tests/test_browser.py needs to look at the report in a real browser:
+# Install what the browser and manuscript tests need (tests/test_browser.py, test_manuscript.py):
 #   - Debian's chromium (/usr/bin/chromium), with apt-get, as root;
 #   - axe-core (the accessibility checker), pinned in tools/package.json and
-#     tools/package-lock.json, with `npm ci` into tools/node_modules/ (git-ignored).
+#     tools/package-lock.json, with `npm ci` into tools/node_modules/ (git-ignored);
+#   - pdftotext (Debian's poppler-utils), to read the report's PDF back as text.
 # Idempotent: each part is skipped at once when it is already there, so a second
 # run touches no network. Playwright's own browser download is never used.
 #
@@ -43,6 +44,15 @@ else
     # such as ✓ ✗ − ± render the same on every machine.
     apt_install chromium fonts-dejavu-core fonts-liberation
     [ -x "$CHROMIUM" ] || { say "chromium: apt-get ran but $CHROMIUM is missing"; exit 1; }
+fi
+
+# ---- pdftotext (poppler-utils): the manuscript test reads the PDF's text ----
+if command -v pdftotext >/dev/null 2>&1; then
+    say "pdftotext: present"
+elif can_apt; then
+    apt_install poppler-utils
+else
+    say "pdftotext: missing, and cannot install it (needs apt-get and root)"
 fi
 
 # ---- axe-core ----
