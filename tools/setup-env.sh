@@ -2,6 +2,9 @@
 # Create VENV from requirements.lock with uv (installed from PyPI into the venv).
 # Called by make when the lock or pyproject.toml is newer than VENV/.installed.
 set -euo pipefail
+# uv reads TLS roots from the system store too (a machine behind an inspecting proxy
+# trusts its root there), as pip does.
+export UV_SYSTEM_CERTS=${UV_SYSTEM_CERTS:-1}
 venv=${1:-.venv}; uv_version=${2:-0.13.8}
 echo "Setting up the environment in $venv/ (first run only) …"
 if [ ! -x "$venv/bin/python" ]; then
