@@ -28,8 +28,11 @@ def main() -> int:
     uv = ROOT / ".venv" / "bin" / "uv"
     with tempfile.NamedTemporaryFile("w", suffix=".in", delete=False) as fh:
         fh.write("".join(f"{k}=={v}\n" for k, v in spec.items()))
+    # Resolved for the oldest Python 3.11 (3.11.0), so the lock installs on any 3.11 —
+    # Debian's python3 is 3.11.2 — not only on the interpreter that ran `make lock`.
     cmd = [str(uv), "pip", "compile", fh.name, "-o", str(ROOT / "requirements.lock"), "--python",
-           str(ROOT / ".venv" / "bin" / "python"), "-q", "--no-header", "--no-annotate"]
+           str(ROOT / ".venv" / "bin" / "python"), "--python-version", "3.11", "-q", "--no-header",
+           "--no-annotate"]
     return subprocess.call(cmd)
 
 
