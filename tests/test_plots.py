@@ -265,3 +265,21 @@ def test_saved_svg_is_byte_identical(tmp_path):
         path = plots.save_figure(fig, tmp_path / f"f{i}.svg")
         digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def test_above_max_lines_the_csv_holds_the_box_plots_not_the_patients(rng):
+    # 500 pairs: the figure draws box plots, so its CSV holds their numbers, one row per box,
+    # and no row per patient. Quartiles by linear interpolation (numpy's default, as
+    # matplotlib's boxplot_stats); whiskers at the furthest values within 1.5 IQR.
+    b = rng.integers(2, 25, 500) * 2.5
+    f = np.maximum(b - rng.integers(-1, 12, 500) * 2.5, 0)
+    t = plots.figure_table(b, f)
+    assert list(t["time"]) == ["drug start", "6 months", "drug start - 6 months"]
+    assert "patient" not in t.columns and (t["n"] == 500).all()
+    for row, values in zip(t.itertuples(), (b, f, b - f)):
+        q1, med, q3 = np.percentile(values, [25, 50, 75])
+        assert (row.q1, row.median, row.q3) == pytest.approx((q1, med, q3))
+        inside = values[(values >= q1 - 1.5 * (q3 - q1)) & (values <= q3 + 1.5 * (q3 - q1))]
+        assert (row.whisker_low, row.whisker_high) == pytest.approx((inside.min(), inside.max()))
+    # at or below the limit, one row per patient and time point, as the figure draws them
+    assert len(plots.figure_table(b[:200], f[:200])) == 3 * 200

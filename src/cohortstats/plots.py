@@ -33,7 +33,7 @@ from .outcomes import UNIT_NOT_STATED
 from .rounding import fmt, fmt_short
 from .results import Figure
 
-__all__ = ["paired_plot", "change_plot", "outcome_figure", "figure_data", "save_figure",
+__all__ = ["paired_plot", "change_plot", "outcome_figure", "figure_data", "figure_table", "save_figure",
            "MAX_LINES", "COLORS", "DIRECTIONS", "WIDTH_MM", "HEIGHT_MM", "DPI", "RC"]
 
 #: Above this many pairs the plots aggregate (box plots) instead of drawing one
@@ -334,6 +334,36 @@ def figure_data(baseline, followup) -> pd.DataFrame:
                        "direction": object})
 
 
+def figure_table(baseline, followup, max_lines: int = MAX_LINES) -> pd.DataFrame:
+    """The data a figure plots, as its CSV holds them.
+
+    Up to ``max_lines`` pairs the figure draws every patient, and this is
+    :func:`figure_data`. Above, it draws box plots (no outliers) and the medians
+    joined, and this is what they draw: for each panel and time, the whisker ends
+    (1.5 × IQR, matplotlib's rule), the quartiles and the median — no patient's row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per patient: as :func:`figure_data`. Aggregated: columns ``panel``, ``time``,
+        ``n``, ``whisker_low``, ``q1``, ``median``, ``q3``, ``whisker_high``.
+    """
+    from matplotlib.cbook import boxplot_stats
+
+    b, f, _ = complete_pairs(baseline, followup)
+    if b.size <= max_lines:
+        return figure_data(b, f)
+    rows = []
+    for panel, time, values in (("before/after", _TIMES[0], b), ("before/after", _TIMES[1], f),
+                                ("change", _CHANGE, b - f)):
+        st = boxplot_stats(values, whis=1.5)[0]
+        rows.append({"panel": panel, "time": time, "n": int(values.size),
+                     "whisker_low": float(st["whislo"]), "q1": float(st["q1"]),
+                     "median": float(st["med"]), "q3": float(st["q3"]),
+                     "whisker_high": float(st["whishi"])})
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- saving
 
 def save_figure(fig, path, *, dpi: int = DPI) -> Path:
@@ -480,7 +510,7 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
             files.append(save_figure(fig, figures_dir / f"{stem}.{suffix}").name)
     csv = figures_dir / f"{stem}.csv"
     tmp = csv.with_name(f".{csv.name}.tmp")
-    text = figure_data(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g")
+    text = figure_table(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g")
     tmp.write_bytes(text.encode("utf-8"))
     tmp.replace(csv)
     files.append(csv.name)
