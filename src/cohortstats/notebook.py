@@ -29,6 +29,20 @@ class InputError(OneLineError):
 
 
 @dataclass(frozen=True)
+class CohortFile:
+    """A cohort file known by its bytes only (a notebook that reads no patient row).
+
+    Attributes
+    ----------
+    path : str
+    sha256 : str
+    """
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Run:
     """One notebook run.
 
@@ -77,7 +91,7 @@ class Run:
 
 def start(cohort: str, output_dir: str, outcomes=None, method: str = "auto",
           conf_level: float = 0.95, alpha: float = 0.05, published: str | None = None,
-          quiet: bool = False) -> Run:
+          quiet: bool = False, read_rows: bool = True) -> Run:
     """Check the parameters, load and validate the cohort.
 
     Parameters
@@ -92,6 +106,9 @@ def start(cohort: str, output_dir: str, outcomes=None, method: str = "auto",
         ``published.yml`` with the paper's numbers; empty or None for none.
     quiet : bool
         Do not print which cohort was loaded.
+    read_rows : bool
+        False for a notebook that needs only the cohort's SHA-256 (to check what
+        the other notebooks saved): the file is hashed, not parsed.
 
     Returns
     -------
@@ -107,10 +124,17 @@ def start(cohort: str, output_dir: str, outcomes=None, method: str = "auto",
     params = check_parameters(outcomes=outcomes, method=method, conf_level=conf_level, alpha=alpha)
     if not isinstance(output_dir, str) or not output_dir.strip():
         raise InputError(f"`output_dir` must name a folder; not {shown(output_dir)}.")
-    try:
-        data = load_cohort(cohort, outcomes=list(params.outcomes))
-    except CohortError as exc:
-        raise InputError(str(exc)) from None
+    if not read_rows:
+        try:
+            data = CohortFile(str(cohort), hashlib.sha256(Path(cohort).read_bytes()).hexdigest())
+        except OSError as exc:
+            raise InputError(f"cohort file {shown(str(cohort))} cannot be read ({exc.strerror})") from None
+        quiet = True
+    else:
+        try:
+            data = load_cohort(cohort, outcomes=list(params.outcomes))
+        except CohortError as exc:
+            raise InputError(str(exc)) from None
     pub = Path(published) if published else None
     pub_sha = None
     if pub is not None:
