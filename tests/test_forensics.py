@@ -131,6 +131,7 @@ def test_grim_says_which_rounding(mean, n, rules):
         assert grim(mean, n, rounding=rule) is (rule in rules)
 
 
+@pytest.mark.slow  # exhaustive: every k/n for n <= 40 (8,200 means)
 def test_grim_passes_every_r_printed_mean():
     # Issue 16: every mean k/n (n <= 40, 0 <= k/n < 10) as R prints it at two decimals.
     # Python's "%.2f" gives R's sprintf("%.2f", k/n) for all 8,200 of them (checked with

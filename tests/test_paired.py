@@ -204,6 +204,7 @@ def test_null_rejects_bad_scores():
         signed_rank_null([1.5, 2])
 
 
+@pytest.mark.slow  # large n: the exact null at thousands of pairs
 def test_large_n_scaling_and_far_tail():
     # n = 1000, all d > 0 except the smallest: T- = 1.  P(T+ >= observed) = P(T- <= 1) =
     # #{ {}, {1} } / 2^1000 = 2^-999 -- far below what unscaled counts (2^1000) allow.
