@@ -213,10 +213,8 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
         with ThreadPoolExecutor(max_workers=min(s.jobs, len(first))) as pool:
             futures = [pool.submit(_run_notebook, n, out_dir, params, s.build_dir) for n in first]
             results = [f.result() for f in futures]
+        # Stamp every notebook that succeeded, then stop at the first that failed.
         for r in sorted(results, key=lambda r: r[1] != 0):
-            if r[1] != 0:
-                finish(r)
-        for r in results:
             finish(r)
     if NOTEBOOK_ORDER[-1] in todo:
         say(f"  running  {NOTEBOOK_ORDER[-1]}.ipynb …")
