@@ -257,6 +257,9 @@ def main(argv=None) -> int:
     ap.add_argument("--masks", default="{}", help="JSON object: text -> replacement in the "
                     "injected-parameters cell")
     args = ap.parse_args(argv)
+    from .build import without_iri_grammar
+
+    without_iri_grammar()
     try:
         export_notebooks(args.notebooks_dir, args.out_dir, json.loads(args.masks))
     except (OSError, ValueError) as exc:

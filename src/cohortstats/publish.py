@@ -17,10 +17,12 @@ What a build publishes, all staged before the swap:
 
 Every number of the report links to the notebook cell that computed it
 (:class:`cohortstats.nbpages.Links`). The notebook pages are rendered in a
-second process while the Word document and the PDF are made.
+second process while the Word document and the PDF are made, and kept in the
+build folder (``pages/``) for a later publish of the same build.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -102,21 +104,58 @@ def _staging(target: Path) -> Path:
     return staged
 
 
-def _start_notebook_pages(out_dir: Path, target: Path) -> subprocess.Popen:
-    """Render the executed notebooks' pages into ``target``, in a second process (nbconvert is slow to import)."""
-    # papermill's injected cell holds the build folder's path: shown as <build>/<digest>, so
-    # that two identical builds in different folders give the same pages.
-    masks = {os.path.relpath(os.path.abspath(out_dir), NOTEBOOKS): f"<build>/{out_dir.name}"}
-    cmd = [sys.executable, "-m", "cohortstats.nbpages", str(out_dir / "notebooks"), str(target),
-           "--masks", json.dumps(masks)]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _pages_stamp(out_dir: Path, masks: dict) -> str:
+    """What the notebook pages are made from: the executed notebooks' bytes and the masks."""
+    h = hashlib.sha256(json.dumps(masks, sort_keys=True).encode())
+    for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
+        h.update(nb.name.encode() + b"\0" + hashlib.sha256(nb.read_bytes()).digest())
+    return h.hexdigest()
 
 
-def _finish(proc: subprocess.Popen) -> None:
-    out, err = proc.communicate()
-    if proc.returncode != 0:
-        lines = (err or out or "").strip().splitlines()
-        raise PublishError("notebook pages: " + (lines[-1] if lines else f"exit {proc.returncode}"))
+class _NotebookPages:
+    """The build's notebook pages, ``<build>/<digest>/pages/``: rendered once per executed notebooks.
+
+    nbconvert is slow to import, so the pages are rendered in a second process while
+    the Word document and the PDF are made; a later publish of the same build (the
+    cohort file renamed) finds them made and copies them.
+    """
+
+    def __init__(self, out_dir: Path):
+        # papermill's injected cell holds the build folder's path: shown as <build>/<digest>,
+        # so that two identical builds in different folders give the same pages.
+        masks = {os.path.relpath(os.path.abspath(out_dir), NOTEBOOKS): f"<build>/{out_dir.name}"}
+        self.done = out_dir / "pages"
+        self.stamp = _pages_stamp(out_dir, masks)
+        self.proc = None
+        if (self.done / ".source").is_file() and (self.done / ".source").read_text() == self.stamp:
+            return
+        self.partial = out_dir / f".pages.partial-{os.getpid()}"
+        shutil.rmtree(self.partial, ignore_errors=True)
+        cmd = [sys.executable, "-m", "cohortstats.nbpages", str(out_dir / "notebooks"),
+               str(self.partial), "--masks", json.dumps(masks)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def copy_to(self, target: Path) -> None:
+        """Wait for the pages, keep them in the build, copy them to ``target``."""
+        if self.proc is not None:
+            out, err = self.proc.communicate()
+            if self.proc.returncode != 0:
+                shutil.rmtree(self.partial, ignore_errors=True)
+                lines = (err or out or "").strip().splitlines()
+                raise PublishError("notebook pages: " + (lines[-1] if lines
+                                                         else f"exit {self.proc.returncode}"))
+            (self.partial / ".source").write_text(self.stamp)
+            shutil.rmtree(self.done, ignore_errors=True)
+            self.partial.rename(self.done)
+        for page in sorted(self.done.glob("*.html")):
+            shutil.copyfile(page, target / page.name)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc is not None:
+            shutil.rmtree(self.partial, ignore_errors=True)
 
 
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None) -> dict:
@@ -155,7 +194,7 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     pages = None
     try:
         (staged_reports / "notebooks").mkdir()
-        pages = _start_notebook_pages(out_dir, staged_reports / "notebooks")
+        pages = _NotebookPages(out_dir)
         results = assemble(load_fragments(out_dir, expected), build=build_id, file_name=file_name)
         payload = dumps(results)
         page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
@@ -172,15 +211,14 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         for o in results.outcomes.values():
             for name in (o.figure.files if o.figure else ()):
                 shutil.copyfile(out_dir / "figures" / name, staged_figures / name)
-        _finish(pages)
+        pages.copy_to(staged_reports / "notebooks")
         outputs = {"notebooks": sorted(p.name for p in (staged_reports / "notebooks").glob("*.html")),
                    "docx": "results.docx",
                    "pdf": "results.pdf" if skipped is None else f"skipped: {skipped}"}
         swap_in([(staged_reports, reports), (staged_figures, figures)])
     finally:
-        if pages is not None and pages.poll() is None:
-            pages.kill()
-            pages.wait()
+        if pages is not None:
+            pages.stop()
         shutil.rmtree(staged_reports, ignore_errors=True)
         shutil.rmtree(staged_figures, ignore_errors=True)
     return {**json.loads(payload), "outputs": outputs}
