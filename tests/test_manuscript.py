@@ -288,21 +288,48 @@ def test_citation_cff_fields():
     assert cff["license"] == "MIT"
 
 
-@pytest.mark.slow
-def test_citation_cff_valid_by_cffconvert(tmp_path):
-    """cffconvert --validate, installed into a throwaway venv (needs PyPI; skipped offline)."""
-    venv = tmp_path / "venv"
-    uv = ROOT / ".venv" / "bin" / "uv"
-    if not uv.is_file():
-        pytest.skip("no uv in .venv")
-    made = subprocess.run([str(uv), "venv", "-q", str(venv)], capture_output=True, text=True)
-    inst = subprocess.run([str(uv), "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
-                           "cffconvert==2.0.0"], capture_output=True, text=True, timeout=300)
-    if made.returncode or inst.returncode:
-        pytest.skip(f"cffconvert could not be installed: {(made.stderr + inst.stderr)[-300:]}")
-    proc = subprocess.run([str(venv / "bin" / "cffconvert"), "--validate", "-i",
-                           str(ROOT / "CITATION.cff")], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+#: The Citation File Format 1.2.0 schema, as cffconvert 2.0.0 ships it
+#: (cffconvert/schemas/1.2.0/schema.json in its PyPI wheel; $id
+#: https://citation-file-format.github.io/1.2.0/schema.json; sha256 0b8d2214…169b).
+CFF_SCHEMA = ROOT / "tests" / "reference" / "cff-1.2.0.schema.json"
+
+
+def _cff_errors(text: str) -> list[str]:
+    """What ``cffconvert --validate`` checks, as cffconvert 2.0.0 does it.
+
+    cffconvert (behavior_1_2_x/citation.py) loads the YAML safely with timestamps
+    kept as strings, then calls ``jsonschema.validate(instance, schema,
+    format_checker=jsonschema.FormatChecker())`` with the schema above.
+    """
+    import jsonschema
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_str)
+    cff = yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+    schema = json.loads(CFF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(cff)]
+
+
+def test_citation_cff_valid_against_the_cff_schema():
+    assert _cff_errors((ROOT / "CITATION.cff").read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("edit, where", [
+    (lambda t: t.replace("cff-version: 1.2.0", "cff-version: 1.2"), "cff-version"),
+    (lambda t: t.replace("doi: 10.1177/0961203316676377", "doi: 0961203316676377"), "references/0/doi"),
+    (lambda t: t.replace("type: software", "type: program"), "type"),
+    (lambda t: t + "colour: blue\n", "Additional properties"),
+], ids=["version", "doi", "type", "unknown-key"])
+def test_cff_validation_refuses_a_broken_citation(edit, where):
+    """The check can fail: each edit breaks one rule of the schema."""
+    text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert edit(text) != text
+    errors = _cff_errors(edit(text))
+    assert errors and any(where in e for e in errors), errors
 
 
 # --------------------------------------------------------------------------- a built report

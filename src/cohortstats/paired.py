@@ -801,7 +801,9 @@ class _CompressedW:
         """Adjacent floats ``a < b`` near ``r`` with ``pred(a)`` and not ``pred(b)``.
 
         ``pred`` must hold at ``lo`` and fail at ``hi``.  Starts from the
-        bracket ``r -+ step`` (widened as needed), then bisects in floats.
+        bracket ``r -+ step`` (widened as needed), then bisects in floats; as
+        soon as the bracket holds a single Walsh average ``w`` (within rounding)
+        the jump is there, and ``(w, w)`` is returned.
         """
         a, b = max(lo, r - step), min(hi, r + step)
         while not pred(a):
@@ -814,7 +816,17 @@ class _CompressedW:
                 return None
             step *= 2
             a, b = b, min(hi, r + step)
+        skip = 0
         while True:
+            if skip == 0:
+                w, total = self._only_walsh(a, b)
+                if w is not None:        # the jump in [a, b] can only be at w
+                    return w, w
+                # Halving the bracket about halves the Walsh averages in it: look again
+                # once there may be few enough.
+                skip = max(0, int(math.log2(max(total, 1) / 64)))
+            else:
+                skip -= 1
             m = a + (b - a) / 2
             if m <= a or m >= b:
                 return a, b
@@ -822,6 +834,29 @@ class _CompressedW:
                 a = m
             else:
                 b = m
+
+    def _only_walsh(self, a, b, most=64):
+        """The one Walsh average within rounding of ``[a, b]`` (or None), and how many pairs are there.
+
+        ``W`` jumps only at Walsh averages (up to rounding of ``u - mu``), so a
+        bracket of a jump holding a single one names it: :meth:`_snap` would pick
+        it once bisection reached adjacent floats. Pairs ``i <= j`` with
+        ``(u_i + u_j) / 2`` in the widened bracket are counted by binary search,
+        ``O(k log k)`` like one evaluation of ``W``.
+        """
+        u = self.u
+        tol = 64 * _DBL_EPS * max(abs(a), abs(b), abs(float(u[0])), abs(float(u[-1])))
+        lo = np.searchsorted(u, 2 * (a - tol) - u, side="left")
+        hi = np.searchsorted(u, 2 * (b + tol) - u, side="right")
+        lo = np.maximum(lo, np.arange(u.size))       # j >= i
+        count = np.maximum(hi - lo, 0)
+        total = int(count.sum())
+        if total == 0 or total > most:
+            return None, total
+        i = np.repeat(np.arange(u.size), count)
+        j = lo[i] + (np.arange(total) - np.repeat(np.cumsum(count) - count, count))
+        w = np.unique((u[i] + u[j]) / 2)
+        return (float(w[0]) if w.size == 1 else None), total
 
     def _snap(self, a, b):
         """The Walsh average ``(u_i + u_j) / 2`` nearest ``[a, b]``, if within
