@@ -394,17 +394,31 @@ def write_csv(tmp_path):
 # --------------------------------------------------------------------------- results without notebooks
 
 
+_IN_PROCESS: dict = {}
+
+
 def results_in_process(cohort, output_dir, outcomes=None, method="auto", conf_level=0.95,
                        alpha=0.05, published=ROOT / "data" / "published.yml"):
     """What the four notebooks compute, called in this process (no kernel, no figure).
 
     The notebooks' code cells, one call each, in their order; figures are left out
     (``figure=None``), so a report rendered from this has no Figures section.
+    Nothing is written to ``output_dir``. The same inputs (the cohort's bytes and
+    the parameters) give the same frozen Results, computed once per process.
 
     Returns
     -------
     cohortstats.results.Results
     """
+    key = (Path(cohort).read_bytes(), Path(cohort).name, tuple(outcomes or ()), method, conf_level,
+           alpha, Path(published).read_bytes() if published else None)
+    if key not in _IN_PROCESS:
+        _IN_PROCESS[key] = _results_in_process(cohort, output_dir, outcomes, method, conf_level,
+                                               alpha, published)
+    return _IN_PROCESS[key]
+
+
+def _results_in_process(cohort, output_dir, outcomes, method, conf_level, alpha, published):
     from cohortstats import claims, describe, fragments, notebook, sensitivity
     from cohortstats.results import assemble
 
