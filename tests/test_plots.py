@@ -145,9 +145,28 @@ def test_outcome_figure_files_and_record(shipped):
 
 
 @pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
-def test_outcome_figure_leaves_no_pyplot_figure_open(tmp_path):
+def test_no_pyplot_figure_backend_or_rcparams_are_changed(tmp_path):
+    """Drawn and saved in every format without pyplot: nothing left open, nothing changed."""
+    assert plt.get_fignums() == []
+    backend = matplotlib.get_backend()
+    before = dict(matplotlib.rcParams)
     _figure(tmp_path)
-    assert plt.get_fignums() == []  # drawn without pyplot: nothing left open
+    assert plt.get_fignums() == []
+    assert matplotlib.get_backend() == backend
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_only_the_formats_asked_for_are_saved(tmp_path):
+    _, fig = _figure(tmp_path, formats=("svg",))
+    assert fig.files == ("prednisone_mg.svg", "prednisone_mg.csv")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == list(fig.files[::-1])
+
+
+@pytest.mark.parametrize("formats", ["svg", (), ("svg", "jpg")])
+def test_unknown_formats_are_refused(tmp_path, formats):
+    with pytest.raises(ValueError, match="formats"):
+        _figure(tmp_path, formats=formats)
+    assert not (tmp_path / "out").exists()
 
 
 def test_csv_is_exactly_the_plotted_data(shipped):
@@ -173,10 +192,9 @@ def test_csv_is_exactly_the_plotted_data(shipped):
     assert direction == {"decreased": 8, "unchanged": 2}
 
 
-@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
     path = write_csv(HEADER + "\nA1,F,White,10,5,1,1\nA2,F,White,20,,1,1\nA3,M,White,30,15,1,2\n")
-    cohort, fig = _figure(tmp_path, cohort_path=path, estimate=None, conf_int=None)
+    cohort, fig = _figure(tmp_path, cohort_path=path, estimate=None, conf_int=None, formats=("svg",))
     got = pd.read_csv(tmp_path / "out" / f"{fig.stem}.csv")
     assert got[got["panel"] == "change"]["value"].tolist() == [5, 15]  # A1 and A3 only
     assert "2 patients with both values (1 with a value not recorded not shown)" in fig.caption
@@ -185,11 +203,12 @@ def test_csv_and_caption_leave_out_incomplete_pairs(tmp_path, write_csv):
 
 
 @pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
-def test_all_four_files_are_byte_identical_when_saved_twice(tmp_path):
-    _, one = _figure(tmp_path, "one")
-    _, two = _figure(tmp_path, "two")
+def test_all_four_files_are_byte_identical_when_saved_twice(shipped, tmp_path):
+    first, one = shipped  # the same inputs, drawn and saved earlier in this process
+    _, two = _figure(tmp_path)
+    assert one.files == two.files
     for name in one.files:
-        a, b = (tmp_path / d / name for d in ("one", "two"))
+        a, b = first / "out" / name, tmp_path / "out" / name
         assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest(), name
 
 
@@ -228,33 +247,23 @@ def test_caption_and_alt_words_and_numbers(shipped):
     assert "Hodges–Lehmann estimate 12.5 mg (95% CI 3.75 mg to 26.25 mg)" in fig.alt
 
 
-@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_alt_rounds_half_up(tmp_path):
     # ESR means print at 1 decimal, its estimates at 2 (rounding.fmt_short: no noise zeros).
     # 10.125 -> "10.13" half up (f"{10.125:.2f}" gives "10.12", half to even);
     # 2.005 -> "2.01" (the decimal value, not the binary 2.00499...); 26.0 -> "26".
-    _, fig = _figure(tmp_path, outcome_index=1, estimate=10.125, conf_int=(2.005, 26.0))
+    _, fig = _figure(tmp_path, outcome_index=1, estimate=10.125, conf_int=(2.005, 26.0),
+                     formats=("svg",))
     assert "Hodges–Lehmann estimate 10.13 mm/hour (95% CI 2.01 mm/hour to 26 mm/hour)" in fig.alt
 
 
-@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
 def test_unit_not_stated_is_printed_as_given(tmp_path, write_csv):
     path = write_csv("patient_id,sex,race,c3_baseline,c3_6mo\nA1,F,White,1.25,1\nA2,M,White,2,2\n")
     cohort = cohortfile.load_cohort(path, outcomes="c3")
-    fig = plots.outcome_figure(cohort, describe_outcome("c3"), tmp_path)
+    fig = plots.outcome_figure(cohort, describe_outcome("c3"), tmp_path, formats=("svg",))
     assert "C3 (unit not stated)" in fig.caption and "()" not in fig.caption
     assert "C3 (unit not stated)" in fig.alt and "unit not stated)" in fig.alt
     svg = (tmp_path / "c3.svg").read_text()
     assert "Decrease, drug start − 6 months (unit not stated)" in svg
-
-
-@pytest.mark.slow  # saves the four journal files (600 dpi PNG, PDF)
-def test_no_backend_or_rcparams_are_changed(tmp_path):
-    backend = matplotlib.get_backend()
-    before = dict(matplotlib.rcParams)
-    _figure(tmp_path)
-    assert matplotlib.get_backend() == backend
-    assert dict(matplotlib.rcParams) == before
 
 
 def test_saved_svg_is_byte_identical(tmp_path):

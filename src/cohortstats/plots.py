@@ -462,8 +462,13 @@ def _alt(outcome, b, f, estimate, conf_int, level, max_lines):
     return text
 
 
+#: The formats a figure is saved in, in this order: the report's, then the journals'.
+FORMATS = ("svg", "pdf", "png")
+
+
 def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None,
-                   conf_level: float = 0.95, ci_label: str = "") -> Figure:
+                   conf_level: float = 0.95, ci_label: str = "",
+                   formats=FORMATS) -> Figure:
     """Draw one outcome's two-panel figure and save it as a journal takes it.
 
     Parameters
@@ -471,17 +476,21 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
     cohort : Cohort
     outcome : Outcome
     figures_dir : str or Path
-        Written: ``<name>.svg``, ``<name>.pdf``, ``<name>.png`` (600 dpi) and
-        ``<name>.csv`` (the plotted data, :func:`figure_data`).
+        Written: ``<name>.svg``, ``<name>.pdf``, ``<name>.png`` (600 dpi), as
+        ``formats`` says, and ``<name>.csv`` (the plotted data, :func:`figure_table`).
     estimate, conf_int, conf_level, ci_label
         The Hodges–Lehmann estimate of ``drug start − 6 months``, its interval,
         the interval's level and a few words for its method; see
         :func:`change_plot`. None: "not computed".
+    formats : sequence of {"svg", "pdf", "png"}
+        Which files to save (default all three; the report needs the SVG). The
+        600 dpi PNG and the PDF take most of the time: ``("svg",)`` when only the
+        picture and its words are wanted.
 
     Returns
     -------
     cohortstats.results.Figure
-        ``files`` in the order SVG, PDF, PNG, CSV; ``width``/``height`` the
+        ``files`` in the order SVG, PDF, PNG, CSV (those written); ``width``/``height`` the
         SVG's size in CSS pixels (170 mm × 80 mm, a double column).
 
     Notes
@@ -493,6 +502,8 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
     from matplotlib.figure import Figure as MplFigure
 
     estimate, conf_int, conf_level = _iv_estimate(estimate, conf_int, conf_level)
+    if isinstance(formats, str) or not formats or not set(formats) <= set(FORMATS):
+        raise ValueError(f"`formats` must be some of {FORMATS}; not {formats!r}.")
     b, f, dropped = complete_pairs(cohort.frame[outcome.baseline], cohort.frame[outcome.followup])
     figures_dir = Path(figures_dir)
     stem = outcome.name
@@ -506,7 +517,7 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
                     ci_label=ci_label, label=outcome.label, unit=outcome.unit,
                     decimals=outcome.decimals, ax=right)
         files = []
-        for suffix in ("svg", "pdf", "png"):
+        for suffix in (x for x in FORMATS if x in formats):
             files.append(save_figure(fig, figures_dir / f"{stem}.{suffix}").name)
     csv = figures_dir / f"{stem}.csv"
     tmp = csv.with_name(f".{csv.name}.tmp")
