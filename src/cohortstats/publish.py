@@ -17,8 +17,9 @@ What a build publishes, all staged before the swap:
 
 Every number of the report links to the notebook cell that computed it
 (:class:`cohortstats.nbpages.Links`). The notebook pages are rendered in a
-second process while the Word document and the PDF are made, and kept in the
-build folder (``pages/``) for a later publish of the same build.
+second process while the Word document and the PDF are made. The pages and the
+PDF are kept in the build folder (``pages/``, ``pdf/``): a later publish of the
+same build (the cohort file renamed) makes only what changed.
 """
 from __future__ import annotations
 
@@ -158,6 +159,37 @@ class _NotebookPages:
             shutil.rmtree(self.partial, ignore_errors=True)
 
 
+def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
+    """:func:`cohortstats.pdf.print_pdf`, kept in the build folder (``pdf/``) for the same page.
+
+    A page printed before by this build with the same Chromium is copied, not printed
+    again (Chromium costs about 2 s of CPU). The key is the page's SHA-256 and the
+    Chromium executable's path, size and time stamp.
+    """
+    from . import pdf
+
+    chromium = pdf.chromium_path()
+    if chromium is None:
+        return pdf.print_pdf(page, target)
+    st = os.stat(chromium)
+    key = f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} {chromium} {st.st_size} {st.st_mtime_ns}"
+    kept = out_dir / "pdf"
+    if (kept / ".source").is_file() and (kept / ".source").read_text() == key \
+            and (kept / "results.pdf").is_file():
+        shutil.copyfile(kept / "results.pdf", target)
+        return None
+    skipped = pdf.print_pdf(page, target, chromium)
+    if skipped is None:
+        partial = out_dir / f".pdf.partial-{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        shutil.copyfile(target, partial / "results.pdf")
+        (partial / ".source").write_text(key)
+        shutil.rmtree(kept, ignore_errors=True)
+        partial.rename(kept)
+    return skipped
+
+
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None) -> dict:
     """Render one build's report and publish it with its figures.
 
@@ -185,7 +217,7 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         ``"pdf": "skipped: <why>"`` when Chromium could not print). ``outputs``
         is not part of results.json.
     """
-    from . import pdf, word
+    from . import word
 
     out_dir, reports, figures = Path(out_dir), Path(reports), Path(figures)
     reports.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +236,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         (staged_reports / "results.html").write_text(page, encoding="utf-8")
         word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
         # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
-        skipped = pdf.print_pdf(render_html(results, out_dir / "figures"), staged_reports / "results.pdf")
+        skipped = _print_pdf(render_html(results, out_dir / "figures"), staged_reports / "results.pdf",
+                             out_dir)
         for keep in KEEP_IN_FIGURES:
             if (figures / keep).is_file():
                 shutil.copyfile(figures / keep, staged_figures / keep)
