@@ -301,3 +301,43 @@ def test_provenance_shows_only_the_base_name_given(scenario):
     for name, data in published.items():
         for secret in (b"St_Marys", b"John_Smith", b"MRN12345"):
             assert secret not in data, (name, secret)
+
+
+def test_a_republish_makes_only_what_changed(built, tmp_path):
+    """The notebook pages and the PDF kept in the build folder are reused while what they are
+    made from is the same, and made again when it is not.
+
+    First reports/ is deleted: the same page, so nothing is printed or rendered again. Then an
+    executed notebook's text changes (as a rerun that printed something else would) and the
+    cohort is given as nice.csv: that page is rendered again and the PDF printed again.
+    """
+    copy_build(built, tmp_path)
+    out = tmp_path / "build" / built.results["build"]
+    pages = sorted((out / "pages").glob("*.html"))
+    kept = {p: p.stat().st_mtime_ns for p in [*pages, out / "pdf" / "results.pdf"]}
+    assert len(pages) == 4
+    shutil.rmtree(tmp_path / "reports")
+    proc = run_make("report", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept
+    for part in ("results.pdf", "notebooks/01-cohort.html"):
+        assert (tmp_path / "reports" / part).read_bytes() == (built.reports / part).read_bytes()
+
+    nb = out / "notebooks" / "01-cohort.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("# 1. The cohort", "# 1. The cohort XYZZY"),
+                  encoding="utf-8")
+    nice = tmp_path / "nice.csv"
+    shutil.copyfile(SHIPPED, nice)
+    proc = run_make("report", tmp_path, COHORT=nice)
+    assert proc.returncode == 0, proc.stderr
+    assert "running" not in proc.stdout
+    assert "XYZZY" in (tmp_path / "reports" / "notebooks" / "01-cohort.html").read_text(encoding="utf-8")
+    assert "XYZZY" in (out / "pages" / "01-cohort.html").read_text(encoding="utf-8")
+    pdf = tmp_path / "reports" / "results.pdf"
+    assert pdf.read_bytes() != (built.reports / "results.pdf").read_bytes()
+    assert pdf.read_bytes() == (out / "pdf" / "results.pdf").read_bytes()
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "nice.csv" in text

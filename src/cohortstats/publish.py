@@ -34,7 +34,6 @@ from pathlib import Path
 
 from .nbpages import Links
 from .parameters import OneLineError
-from .paths import NOTEBOOKS
 from .render import render_html
 from .results import assemble, dumps, load_fragments
 
@@ -122,9 +121,15 @@ class _NotebookPages:
     """
 
     def __init__(self, out_dir: Path):
-        # papermill's injected cell holds the build folder's path: shown as <build>/<digest>,
-        # so that two identical builds in different folders give the same pages.
-        masks = {os.path.relpath(os.path.abspath(out_dir), NOTEBOOKS): f"<build>/{out_dir.name}"}
+        # papermill's injected cell holds the build folder's path as the notebook was given it
+        # (its recorded output_dir): shown as <build>/<digest>, so that two identical builds in
+        # different folders give the same pages, wherever the folder is now.
+        masks = {}
+        for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
+            given = (json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
+                     .get("papermill", {}).get("parameters", {}).get("output_dir"))
+            if isinstance(given, str) and given:
+                masks[given] = f"<build>/{out_dir.name}"
         self.done = out_dir / "pages"
         self.stamp = _pages_stamp(out_dir, masks)
         self.proc = None
