@@ -782,3 +782,42 @@ def test_exact_interval_on_a_grid_counts_distinct_values():
     n = d.size
     k = int(np.searchsorted(paired._psignrank_cdf(n), 0.025 - 10 * np.finfo(float).eps))
     assert r.conf_int == (w[k - 1], w[w.size - k])
+
+
+def _jumps(x, pred):
+    """Every Walsh average of ``x`` at which ``pred`` turns from true (below) to false (above).
+
+    Exhaustive: the Walsh averages ``(x_i + x_j) / 2``, ``i <= j``, sorted; ``pred`` is
+    evaluated between each two neighbours (where W is constant), so a jump is found
+    wherever it is, however close its neighbours are.
+    """
+    u = np.unique(x)
+    w = np.unique(((u[:, None] + u[None, :]) / 2)[np.triu_indices(u.size)])
+    between = np.concatenate(([w[0] - 1], (w[:-1] + w[1:]) / 2, [w[-1] + 1]))
+    holds = [pred(m) for m in between]
+    return [float(w[k]) for k in range(w.size) if holds[k] and not holds[k + 1]]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_interval_bounds_are_the_jumps_where_walsh_averages_crowd(seed):
+    """Walsh averages about 1e-6 apart (six values, each four times with a random jitter below
+    1e-6): the bracket of a bound holds several of them, and the bound is the one where W jumps.
+
+    Reference: an exhaustive search over every Walsh average (``_jumps``); W has no ties
+    and no zero between Walsh averages here, so it is monotone and each bound has one jump.
+    """
+    from scipy.special import ndtri
+
+    rng = np.random.default_rng(seed)
+    x = np.repeat([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0], 4) + rng.uniform(0, 1e-6, 24)
+    Wc = paired._CompressedW(x, "two-sided")
+    for level in (0.8, 0.95):
+        r = paired_signed_rank(x, 0 * x, method="approx", conf_level=level)
+        a = 1 - level
+        lower = _jumps(x, lambda m: Wc(m, True) > float(ndtri(1 - a / 2)))
+        upper = _jumps(x, lambda m: Wc(m, True) > float(ndtri(a / 2)))
+        assert len(lower) == len(upper) == 1
+        assert r.conf_int == (lower[0], upper[0]), level
+        # the case this guards: other Walsh averages within 1e-4 (uniroot's tolerance) of a bound
+        w = (x[:, None] + x[None, :]) / 2
+        assert ((np.abs(w - lower[0]) < 1e-4) & (w != lower[0])).any()
