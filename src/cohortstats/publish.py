@@ -113,7 +113,7 @@ def _pages_stamp(out_dir: Path, masks: dict) -> str:
 
 
 class _NotebookPages:
-    """The build's notebook pages, ``<build>/<digest>/pages/``: rendered once per executed notebooks.
+    """The build's notebook pages, ``<build>/<digest>/pages/``: rendered once for the same executed notebooks.
 
     nbconvert is slow to import, so the pages are rendered in a second process while
     the Word document and the PDF are made; a later publish of the same build (the
@@ -136,7 +136,8 @@ class _NotebookPages:
         if (self.done / ".source").is_file() and (self.done / ".source").read_text() == self.stamp:
             return
         self.partial = out_dir / f".pages.partial-{os.getpid()}"
-        shutil.rmtree(self.partial, ignore_errors=True)
+        for left in out_dir.glob(".pages.partial-*"):  # an interrupted publish's (the build is locked)
+            shutil.rmtree(left, ignore_errors=True)
         cmd = [sys.executable, "-m", "cohortstats.nbpages", str(out_dir / "notebooks"),
                str(self.partial), "--masks", json.dumps(masks)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -186,7 +187,8 @@ def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
     skipped = pdf.print_pdf(page, target, chromium)
     if skipped is None:
         partial = out_dir / f".pdf.partial-{os.getpid()}"
-        shutil.rmtree(partial, ignore_errors=True)
+        for left in out_dir.glob(".pdf.partial-*"):  # an interrupted publish's (the build is locked)
+            shutil.rmtree(left, ignore_errors=True)
         partial.mkdir()
         shutil.copyfile(target, partial / "results.pdf")
         (partial / ".source").write_text(key)
