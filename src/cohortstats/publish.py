@@ -104,16 +104,45 @@ def _staging(target: Path) -> Path:
     return staged
 
 
-def _pages_stamp(out_dir: Path, masks: dict) -> str:
-    """What the notebook pages are made from: the executed notebooks' bytes and the masks."""
-    h = hashlib.sha256(json.dumps(masks, sort_keys=True).encode())
-    for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
-        h.update(nb.name.encode() + b"\0" + hashlib.sha256(nb.read_bytes()).digest())
-    return h.hexdigest()
+class _Kept:
+    """Outputs kept in the build folder, ``<build>/<digest>/<name>/``, with what they were made from.
+
+    ``.source`` holds the key of their inputs; they are written aside
+    (``.<name>.partial-<pid>``) and renamed into place whole, so an interrupted
+    publish leaves either the earlier outputs or none. The build is locked while
+    it publishes, so partial folders left by an interrupted publish are removed.
+    """
+
+    def __init__(self, out_dir: Path, name: str, key: str):
+        self.out_dir, self.name, self.key = out_dir, name, key
+        self.dir = out_dir / name
+        self.partial = out_dir / f".{name}.partial-{os.getpid()}"
+
+    def fresh(self, *files: str) -> bool:
+        """Kept, from the same inputs, with every one of ``files``."""
+        source = self.dir / ".source"
+        return (source.is_file() and source.read_text() == self.key
+                and all((self.dir / f).is_file() for f in files))
+
+    def begin(self) -> Path:
+        """An empty folder to write the new outputs into."""
+        for left in self.out_dir.glob(f".{self.name}.partial-*"):
+            shutil.rmtree(left, ignore_errors=True)
+        self.partial.mkdir()
+        return self.partial
+
+    def commit(self) -> None:
+        """Put the new outputs in place of the kept ones."""
+        (self.partial / ".source").write_text(self.key)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.partial.rename(self.dir)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.partial, ignore_errors=True)
 
 
 class _NotebookPages:
-    """The build's notebook pages, ``<build>/<digest>/pages/``: rendered once for the same executed notebooks.
+    """The build's notebook pages, kept in ``<build>/<digest>/pages/`` for the same executed notebooks.
 
     nbconvert is slow to import, so the pages are rendered in a second process while
     the Word document and the PDF are made; a later publish of the same build (the
@@ -125,21 +154,20 @@ class _NotebookPages:
         # (its recorded output_dir): shown as <build>/<digest>, so that two identical builds in
         # different folders give the same pages, wherever the folder is now.
         masks = {}
+        h = hashlib.sha256(out_dir.name.encode())
         for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
-            given = (json.loads(nb.read_text(encoding="utf-8")).get("metadata", {})
-                     .get("papermill", {}).get("parameters", {}).get("output_dir"))
+            data = nb.read_bytes()
+            h.update(nb.name.encode() + b"\0" + hashlib.sha256(data).digest())
+            given = (json.loads(data).get("metadata", {}).get("papermill", {})
+                     .get("parameters", {}).get("output_dir"))
             if isinstance(given, str) and given:
                 masks[given] = f"<build>/{out_dir.name}"
-        self.done = out_dir / "pages"
-        self.stamp = _pages_stamp(out_dir, masks)
+        self.kept = _Kept(out_dir, "pages", h.hexdigest())
         self.proc = None
-        if (self.done / ".source").is_file() and (self.done / ".source").read_text() == self.stamp:
+        if self.kept.fresh():
             return
-        self.partial = out_dir / f".pages.partial-{os.getpid()}"
-        for left in out_dir.glob(".pages.partial-*"):  # an interrupted publish's (the build is locked)
-            shutil.rmtree(left, ignore_errors=True)
         cmd = [sys.executable, "-m", "cohortstats.nbpages", str(out_dir / "notebooks"),
-               str(self.partial), "--masks", json.dumps(masks)]
+               str(self.kept.begin()), "--masks", json.dumps(masks)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def copy_to(self, target: Path) -> None:
@@ -147,22 +175,20 @@ class _NotebookPages:
         if self.proc is not None:
             out, err = self.proc.communicate()
             if self.proc.returncode != 0:
-                shutil.rmtree(self.partial, ignore_errors=True)
+                self.kept.abandon()
                 lines = (err or out or "").strip().splitlines()
                 raise PublishError("notebook pages: " + (lines[-1] if lines
                                                          else f"exit {self.proc.returncode}"))
-            (self.partial / ".source").write_text(self.stamp)
-            shutil.rmtree(self.done, ignore_errors=True)
-            self.partial.rename(self.done)
-        for page in sorted(self.done.glob("*.html")):
+            self.kept.commit()
+        for page in sorted(self.kept.dir.glob("*.html")):
             shutil.copyfile(page, target / page.name)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
         if self.proc is not None:
-            shutil.rmtree(self.partial, ignore_errors=True)
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            self.kept.abandon()
 
 
 def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
@@ -178,22 +204,15 @@ def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
     if chromium is None:
         return pdf.print_pdf(page, target)
     st = os.stat(chromium)
-    key = f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} {chromium} {st.st_size} {st.st_mtime_ns}"
-    kept = out_dir / "pdf"
-    if (kept / ".source").is_file() and (kept / ".source").read_text() == key \
-            and (kept / "results.pdf").is_file():
-        shutil.copyfile(kept / "results.pdf", target)
+    kept = _Kept(out_dir, "pdf", f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} "
+                                 f"{chromium} {st.st_size} {st.st_mtime_ns}")
+    if kept.fresh("results.pdf"):
+        shutil.copyfile(kept.dir / "results.pdf", target)
         return None
     skipped = pdf.print_pdf(page, target, chromium)
     if skipped is None:
-        partial = out_dir / f".pdf.partial-{os.getpid()}"
-        for left in out_dir.glob(".pdf.partial-*"):  # an interrupted publish's (the build is locked)
-            shutil.rmtree(left, ignore_errors=True)
-        partial.mkdir()
-        shutil.copyfile(target, partial / "results.pdf")
-        (partial / ".source").write_text(key)
-        shutil.rmtree(kept, ignore_errors=True)
-        partial.rename(kept)
+        shutil.copyfile(target, kept.begin() / "results.pdf")
+        kept.commit()
     return skipped
 
 
