@@ -1,8 +1,7 @@
 # The reproducible bundle for Wu et al., Lupus 2017;26(6):646-649.
 # `make help` lists the targets.
 #
-# Parameters (COHORT, OUTCOMES, METHOD, CONF_LEVEL, ALPHA, PUBLISHED, JOBS, SEED, BUILD,
-# REPORTS, FIGURES) are handed to Python as data: each is exported unexpanded as CS_<NAME>
+# Parameters (declared in src/cohortstats/core/parameters.py) are handed to Python as data: each is exported unexpanded as CS_<NAME>
 # ($(value ...)), and no recipe splices one into shell text, so any file name the file
 # system allows works and none can run a command. `python -m cohortstats.pipeline` keys
 # the build on the cohort's SHA-256, the parameters and the code, and rebuilds only
@@ -12,24 +11,17 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-# ---- parameters: documented defaults; override on the command line ----
-COHORT     ?= data/cohort.csv
-OUTCOMES   ?= prednisone_mg,esr_mm_hr
-METHOD     ?= auto
-CONF_LEVEL ?= 0.95
-ALPHA      ?= 0.05
-PUBLISHED  ?= data/published.yml
-SEED       ?= 0
-BUILD      ?= build
-REPORTS    ?= reports
-FIGURES    ?= figures
-PARAMETERS := COHORT OUTCOMES METHOD CONF_LEVEL ALPHA PUBLISHED SEED BUILD REPORTS FIGURES JOBS
+# ---- parameters: declared once, in src/cohortstats/core/parameters.py (names, defaults, help) ----
+# make reads their names from there; a parameter given on the command line or in the
+# environment is exported, unexpanded, as CS_<NAME>; one not given takes the default there.
+PARAMETERS := $(shell PYTHONPATH=src python3 -m cohortstats.core.parameters make-names)
+ifeq ($(PARAMETERS),)
+$(error cannot read the parameters from src/cohortstats/core/parameters.py (is python3 installed?))
+endif
 # Never expanded, never exported under their own names: only as CS_<NAME>, unexpanded.
 unexport $(PARAMETERS)
-$(foreach p,$(filter-out JOBS,$(PARAMETERS)),$(eval export CS_$(p) := $$(value $(p))))
-ifneq ($(value JOBS),)
-export CS_JOBS := $(value JOBS)
-endif
+$(foreach p,$(PARAMETERS),$(if $(filter command line environment environment override,$(origin $(p))),\
+  $(eval export CS_$(p) := $$(value $(p)))))
 
 # ---- environment: .venv/ from requirements.lock, unless PY names another python ----
 VENV       := .venv
@@ -42,10 +34,12 @@ export PYTHONHASHSEED := 0
 
 help: ## list the targets (this text)
 	@echo "The reproducible bundle for Wu et al., Lupus 2017 (lenalidomide in pediatric SLE)."
-	@echo "Usage: make TARGET [COHORT=path.csv] [OUTCOMES=a,b] [METHOD=auto|exact|approx]"
-	@echo "                   [CONF_LEVEL=0.95] [ALPHA=0.05] [PUBLISHED=path.yml|empty] [JOBS=n] [SEED=n]"
+	@echo "Usage: make TARGET [NAME=value ...]"
 	@echo
+	@echo "Targets:"
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/  \1\t\2/' | expand -t 12
+	@echo
+	@PYTHONPATH=src python3 -m cohortstats.core.parameters help
 
 report: $(ENV_STAMP) ## regenerate the Results: reports/results.html, results.json, figures/ (COHORT=path for another cohort)
 	@MPLBACKEND=agg $(PY) -m cohortstats.pipeline report
@@ -68,10 +62,10 @@ browser: ## install what the browser test needs (Debian's chromium, pinned axe-c
 	@bash tools/setup-browser.sh
 
 data: $(ENV_STAMP) ## rebuild data/cohort.csv from data/published.yml (SEED=n writes data/cohort-seed<n>.csv)
-	@$(PY) -m cohortstats.reconstruct --seed "$$CS_SEED" --out-default
+	@$(PY) -m cohortstats.inputs.reconstruct --out-default
 
 lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's kernel (LAB_ARGS: extra options)
-	@$(PY) -m cohortstats.lab
+	@$(PY) -m cohortstats.pipeline.lab
 	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks --KernelSpecManager.ensure_native_kernel=False \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 

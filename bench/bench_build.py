@@ -70,7 +70,7 @@ def main() -> int:
         tmp = Path(tmp)
         nb = tmp / "floor.ipynb"
         nb.write_text(json.dumps(FLOOR_NB))
-        floor, _ = run([PY, "-m", "cohortstats.build", str(nb), str(tmp / "floor-out.ipynb"),
+        floor, _ = run([PY, "-m", "cohortstats.pipeline.build", str(nb), str(tmp / "floor-out.ipynb"),
                         "--build-dir", str(tmp / "floorbuild")])
         rows.append(("floor: one notebook, imports + one figure", floor))
         a = tmp / "a"

@@ -1,4 +1,4 @@
-"""Benchmark: exact signed-rank p-value, cohortstats.paired vs R's coin.
+"""Benchmark: exact signed-rank p-value, cohortstats.stats.paired vs R's coin.
 
 Runs the exact conditional test (zeros dropped, "wilcox") at n = 1000 pairs on
 seeded data -- continuous and tied-integer differences, each with a realistic
@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from cohortstats import paired  # noqa: E402
-from cohortstats.paired import paired_signed_rank  # noqa: E402
+from cohortstats.stats import paired  # noqa: E402
+from cohortstats.stats.paired import paired_signed_rank  # noqa: E402
 
 R_CODE = r"""
 suppressPackageStartupMessages(library(coin))

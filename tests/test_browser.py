@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RESULTS_STATEMENTS, ROOT
+from support import RESULTS_STATEMENTS, ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Published against computed (cohortstats.claims).
+"""Published against computed (cohortstats.stats.claims).
 
 Intervals and verdicts are worked by hand from the rule "reproduced when the computed
 value rounds half up to the printed text at its printed precision"; the published
@@ -6,8 +6,10 @@ texts are the abstract's (../shared/paper/abstract.txt, Results).
 """
 import pytest
 
-from cohortstats import claims
-from conftest import ROOT
+from cohortstats.stats import claims
+from support import ROOT
+
+from cohortstats.steps.claims import verdict_sentence
 
 PUBLISHED = ROOT / "data" / "published.yml"
 
@@ -98,7 +100,8 @@ def test_crosscheck_p(statistic, n, p, table, agrees):
 
 
 def test_evaluate_without_published_numbers_compares_nothing(tmp_path):
-    from conftest import SHIPPED, results_in_process
+    from support import SHIPPED
+    from support.in_process import results_in_process
 
     r = results_in_process(SHIPPED, tmp_path, published=None)
     assert (r.claims.published, r.claims.claims, r.claims.total) == (None, (), 0)
@@ -107,11 +110,12 @@ def test_evaluate_without_published_numbers_compares_nothing(tmp_path):
 
 def test_evaluate_on_the_shipped_cohort(tmp_path):
     """All 13 reproduced, the P sources say which variant prints each published P."""
-    from conftest import SHIPPED, results_in_process
+    from support import SHIPPED
+    from support.in_process import results_in_process
 
     k = results_in_process(SHIPPED, tmp_path).claims
     assert (k.reproduced, k.total, k.paper_n, k.published) == (13, 13, 10, "published.yml")
-    assert claims.verdict_sentence(k)
+    assert verdict_sentence(k) == "**13/13 published numbers reproduced.**"
     sources = {s.claim: s for s in k.p_value_sources}
     assert set(sources) == {"prednisone_p", "esr_p"}
     primary = next(v for v in sources["prednisone_p"].variants if v.key == "primary")

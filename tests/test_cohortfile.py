@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortstats import cohortfile
-from conftest import HEADER, SHIPPED
+from cohortstats.inputs import cohortfile
+from support import HEADER, SHIPPED
 
 GOOD = HEADER + "\nA1,F,White,10,5,20,10\nA2,M,African-American,20,10,30,15\n"
 FULL = ("patient_id,sex,race,age_years,prednisone_mg_baseline,prednisone_mg_6mo,esr_mm_hr_baseline,"

@@ -2,9 +2,9 @@
 report words it. Expected verdicts worked by hand in the comment beside each case."""
 import pytest
 
-from cohortstats.claims import PublishedClaim
-from cohortstats.consistency import consistency
-from cohortstats.outcomes import describe
+from cohortstats.stats.claims import PublishedClaim
+from cohortstats.stats.consistency import consistency
+from cohortstats.core.outcomes import describe
 
 
 def published(mean_b, sd_b, mean_f, sd_f, p, outcome="esr_mm_hr"):

@@ -7,8 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cohortstats import cohortfile, describe, tables
-from conftest import HEADER, SHIPPED
+from cohortstats.results import to_jsonable
+from cohortstats.inputs import cohortfile
+from cohortstats.stats import describe
+from cohortstats.report import tables
+from support import HEADER, SHIPPED
 
 FULL_HEADER = ("patient_id,sex,race,age_years,prednisone_mg_baseline,prednisone_mg_6mo,"
                "esr_mm_hr_baseline,esr_mm_hr_6mo,indications,response_6mo,adverse_events")
@@ -66,7 +69,7 @@ def test_counts_match_pandas_on_the_shipped_cohort(shipped):
 
 def test_counts_are_plain_json_never_nan(cohort25):
     counts = describe.count_cohort(cohort25)
-    json.dumps(counts.to_dict(), allow_nan=False)  # raises on NaN
+    json.dumps(to_jsonable(counts), allow_nan=False)  # raises on NaN
     assert counts.n_indications_recorded == 24 and counts.n_race_recorded == 24
     assert counts.race["Not recorded"] == 1 and list(counts.race)[-1] == "Not recorded"
     assert counts.age["n_not_recorded"] == 1

@@ -3,7 +3,7 @@ is built from) must hold the same pins."""
 import re
 import sys
 
-from conftest import ROOT
+from support import ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 from lock import pins  # noqa: E402

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from cohortstats.claims import PublishedClaim, load_published
-from cohortstats.consistency import Finding, consistency
-from cohortstats.outcomes import describe
-from cohortstats.paths import PUBLISHED
-from cohortstats.forensics import (grid_totals, grim, grim_rounding, grimmer,
+from cohortstats.stats.claims import PublishedClaim, load_published
+from cohortstats.stats.consistency import Finding, consistency
+from cohortstats.core.outcomes import describe
+from cohortstats.core.paths import PUBLISHED
+from cohortstats.stats.forensics import (grid_totals, grim, grim_rounding, grimmer,
                                    grimmer_rounding, grimmer_witness, rounds_to, rounds_to_sd,
                                    signed_rank_pvalue, signed_rank_support, sumsq_window)
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cohortstats import identifiers
-from cohortstats.identifiers import (SAFE_HARBOR, identifier_column, identifier_study_id,
+from cohortstats.inputs import identifiers
+from cohortstats.inputs.identifiers import (SAFE_HARBOR, identifier_column, identifier_study_id,
                                      identifier_value, looks_like, normalise)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -206,7 +206,7 @@ def test_walker_reads_numbers_as_a_reader_would():
 
 
 def test_every_results_key_maps_to_one_cell():
-    from cohortstats.nbpages import cell_of
+    from cohortstats.report.nbpages import cell_of
 
     assert cell_of("cohort.female") == ("01-cohort", "counts")
     assert cell_of("outcomes.prednisone_mg.baseline.mean") == ("02-outcomes", "summaries")
@@ -221,8 +221,8 @@ def test_every_results_key_maps_to_one_cell():
 
 
 def test_links_refuse_a_number_from_another_notebook(tmp_path):
-    from cohortstats.nbpages import Links
-    from cohortstats.prose import Number
+    from cohortstats.report.nbpages import Links
+    from cohortstats.report.prose import Number
 
     (tmp_path / "02-outcomes.ipynb").write_text(json.dumps(
         {"cells": [{"id": "summaries", "cell_type": "code"}], "metadata": {}, "nbformat": 4,
@@ -237,7 +237,7 @@ def test_links_refuse_a_number_from_another_notebook(tmp_path):
 
 
 def test_pdf_normalize_keeps_length_and_fixes_dates_and_nodes():
-    from cohortstats.pdf import normalize
+    from cohortstats.report.pdf import normalize
 
     a = (b"%PDF-1.4\n<</CreationDate (D:20261201094455+00'00')\n/ModDate (D:20261201094455+00'00')>>"
          b"/ID (node00000107)>> /Headers [(node00000107) (node00000111)]")
@@ -249,7 +249,7 @@ def test_pdf_normalize_keeps_length_and_fixes_dates_and_nodes():
 
 
 def test_pdf_skipped_without_chromium(tmp_path, monkeypatch):
-    from cohortstats.pdf import print_pdf
+    from cohortstats.report.pdf import print_pdf
 
     monkeypatch.setenv("CS_CHROMIUM", str(tmp_path / "no-chromium"))
     why = print_pdf("<p>x</p>", tmp_path / "x.pdf")
@@ -259,7 +259,7 @@ def test_pdf_skipped_without_chromium(tmp_path, monkeypatch):
 def test_docx_zip_has_fixed_timestamps():
     import io
 
-    from cohortstats.word import fixed_zip
+    from cohortstats.report.word import fixed_zip
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -384,8 +384,8 @@ def _docx_text(path: Path):
 
 @pytest.mark.slow
 def test_docx_holds_results_and_table1(build, results):
-    from cohortstats.prose import Number, plain, results_sentences
-    from cohortstats.render import tables
+    from cohortstats.report.prose import Number, plain, results_sentences
+    from cohortstats.report.render import tables
 
     doc = json.loads((build.reports / "results.json").read_text(encoding="utf-8"))
     d, paragraphs = _docx_text(build.reports / "results.docx")
@@ -414,7 +414,7 @@ def test_docx_of_a_handmade_results(build, results, tmp_path):
     """A user's cohort without published numbers: its notice, no comparison table."""
     import dataclasses
 
-    from cohortstats.word import write_docx
+    from cohortstats.report.word import write_docx
 
     mine = dataclasses.replace(results, provenance=dataclasses.replace(results.provenance,
                                                                         reconstructed=False),
@@ -449,7 +449,7 @@ def test_pdf_has_the_results_as_text(build):
 @pytest.mark.slow
 def test_summary_says_what_was_written(build, tmp_path, monkeypatch):
     """publish_build reports the PDF skipped without Chromium, and still publishes the rest."""
-    from cohortstats.publish import publish_build
+    from cohortstats.pipeline.publish import publish_build
 
     monkeypatch.setenv("CS_CHROMIUM", "")
     doc = publish_build(_out_dir(build), "x", tmp_path / "reports", tmp_path / "figures")

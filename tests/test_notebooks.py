@@ -9,7 +9,7 @@ import subprocess
 import nbformat
 import pytest
 
-from conftest import PY, ROOT, tree_bytes, run_make
+from support import PY, ROOT, tree_bytes, run_make
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -32,9 +32,9 @@ def parameters(path) -> dict:
 
 
 def test_numbered_in_run_order_as_the_pipeline_runs_them():
-    from cohortstats.pipeline import NOTEBOOK_ORDER
+    from cohortstats.core.notebooks import NOTEBOOKS as ORDER
 
-    assert [p.stem for p in NOTEBOOKS] == list(NOTEBOOK_ORDER)
+    assert [p.stem for p in NOTEBOOKS] == list(ORDER)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -54,8 +54,8 @@ def test_valid_nbformat(path):
 def test_parameters_are_what_the_pipeline_passes(path):
     """Every parameter the pipeline hands a notebook is declared there (papermill would warn and
     inject it anyway), and each default writes to ../scratch, never to ../build."""
-    from cohortstats.pipeline import Settings, _notebook_parameters
-    from cohortstats.parameters import check_parameters
+    from cohortstats.pipeline.main import Settings, _notebook_parameters
+    from cohortstats.core.parameters import check_parameters
 
     declared = parameters(path)
     s = Settings(cohort="data/cohort.csv", params=check_parameters(outcomes="prednisone_mg"),

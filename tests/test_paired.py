@@ -1,4 +1,4 @@
-"""Tests for cohortstats.paired (exact Wilcoxon matched-pairs signed-rank test).
+"""Tests for cohortstats.stats.paired (exact Wilcoxon matched-pairs signed-rank test).
 
 The R agreement tests read tests/reference/signed_rank_reference.json, written
 by tests/reference/signed_rank_reference.R (R 4.2, coin, exactRankTests); R is
@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cohortstats import paired
-from cohortstats.paired import (EXACT_MAX_N, SignedRankResult, _doubled_midranks,
+from cohortstats.stats import paired
+from cohortstats.stats.paired import (EXACT_MAX_N, SignedRankResult, _doubled_midranks,
                                 _prob_le, paired_signed_rank, signed_rank_null)
 
 REF = json.loads((Path(__file__).parent / "reference" / "signed_rank_reference.json").read_text())

@@ -2,8 +2,8 @@
 parameter, what is allowed and what was given (messages shaped as scipy's ``_iv``)."""
 import pytest
 
-from cohortstats import pipeline
-from cohortstats.parameters import ParameterError, check_parameters, shown
+from cohortstats.pipeline import main as pipeline
+from cohortstats.core.parameters import ParameterError, check_parameters, shown
 
 
 def test_defaults():

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import (RESULTS_STATEMENTS, ROOT, SHIPPED, clean_env, one_error_line, run_make,
+from support import (RESULTS_STATEMENTS, ROOT, SHIPPED, clean_env, one_error_line, run_make,
                       tree_bytes)
 
 pytestmark = pytest.mark.slow

@@ -10,9 +10,10 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.container import ErrorbarContainer
 
-from cohortstats import cohortfile, plots
-from cohortstats.outcomes import describe as describe_outcome
-from conftest import HEADER, SHIPPED
+from cohortstats.inputs import cohortfile
+from cohortstats.report import plots
+from cohortstats.core.outcomes import describe as describe_outcome
+from support import HEADER, SHIPPED
 
 B = np.array([35, 7.5, 12.5, np.nan, 20])
 F = np.array([30, 7.5, 5, 10, 25])

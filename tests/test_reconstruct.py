@@ -1,6 +1,6 @@
 """The reconstructed cohort: byte-for-byte reproducible, and every published number met.
 
-The constraints are checked twice: by :func:`cohortstats.reconstruct.check`, and by an
+The constraints are checked twice: by :func:`cohortstats.inputs.reconstruct.check`, and by an
 independent check here that computes means and SDs with pandas, rounds them half up
 with :mod:`decimal`, and gets the exact conditional p by enumerating all 2^n sign
 patterns (no call into cohortstats).
@@ -17,7 +17,7 @@ import pytest
 import yaml
 from scipy.stats import rankdata
 
-from cohortstats.reconstruct import COLUMNS, INDICATIONS, check, reconstruct, to_csv_text
+from cohortstats.inputs.reconstruct import COLUMNS, INDICATIONS, check, reconstruct, to_csv_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "cohort.csv"
@@ -155,7 +155,7 @@ def test_reconstruct_validation(published):
 @pytest.mark.slow
 def test_cli_writes_the_shipped_file(tmp_path):
     out = tmp_path / "cohort.csv"
-    proc = subprocess.run([sys.executable, "-m", "cohortstats.reconstruct", "--seed", "0",
+    proc = subprocess.run([sys.executable, "-m", "cohortstats.inputs.reconstruct", "--seed", "0",
                            "--out", str(out), "--published", str(PUBLISHED)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr

@@ -6,17 +6,19 @@ Expected sentences are worked by hand in the comment beside each; the printed
 precision is each outcome's ``decimals`` in data/outcomes.yml (prednisone 2, ESR 1).
 """
 import dataclasses
+import shutil
 import html
 import re
 
 import pytest
 
-from cohortstats import tables
-from cohortstats.prose import Number, plain, results_sentences
-from cohortstats.render import render_html
+from cohortstats.report import tables
+from cohortstats.report.prose import Number, plain, results_sentences
+from cohortstats.report.render import render_html
 from cohortstats.results import lookup
-from cohortstats.rounding import fmt
-from conftest import HEADER, RESULTS_STATEMENTS, SHIPPED, results_in_process
+from cohortstats.core.rounding import fmt
+from support import HEADER, RESULTS_STATEMENTS, SHIPPED
+from support.in_process import figures_dir, results_in_process
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +157,7 @@ def test_claims_table_marks_a_wrong_number(shipped):
 
 
 def test_page_from_plain_data(shipped, tmp_path):
-    page = render_html(shipped, tmp_path)
+    page = render_html(shipped, figures_dir(shipped))
     text = text_of(page)
     for statement in RESULTS_STATEMENTS:
         assert statement in text
@@ -166,7 +168,7 @@ def test_page_from_plain_data(shipped, tmp_path):
 def test_page_without_published_numbers_has_no_comparison(tmp_path):
     r = results_in_process(SHIPPED, tmp_path, published=None)
     assert r.claims.published is None and r.claims.claims == ()
-    page = render_html(r, tmp_path)
+    page = render_html(r, figures_dir(r))
     assert 'id="h-claims"' not in page
     assert "Prednisone dose decreased from a mean 23.50 mg" in text_of(page)
 
@@ -175,7 +177,7 @@ def test_text_from_the_data_is_escaped(shipped, tmp_path):
     evil = "<script>alert(1)</script> & <b>"
     r = dataclasses.replace(shipped, provenance=dataclasses.replace(shipped.provenance, file=f"{evil}.csv"),
                             cohort=dataclasses.replace(shipped.cohort, adverse_events={evil: 1, "none": 9}))
-    page = render_html(r, tmp_path)
+    page = render_html(r, figures_dir(shipped))
     assert "<script>" not in page and "<b>" not in page
     assert html.escape(evil, quote=False) in page or html.escape(evil) in page
 
@@ -185,6 +187,7 @@ def test_each_figure_is_embedded_with_its_words(shipped, tmp_path):
     from cohortstats.results import Figure
 
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>'
+    shutil.copytree(figures_dir(shipped), tmp_path, dirs_exist_ok=True)  # the other outcome's figure
     (tmp_path / "x.svg").write_bytes(svg)
     fig = Figure(outcome="prednisone_mg", stem="x", files=("x.svg", "x.pdf"), caption="Caption & words",
                  alt="Alt <text>", width=10, height=10)

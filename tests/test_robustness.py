@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortstats import cohortfile
-from conftest import (HEADER, PY, ROOT, SHELL_NAME, SHIPPED, one_error_line, pipeline_env,
-                      results_in_process,
-                      run_make, run_pipeline, tree_bytes)
+from cohortstats.inputs import cohortfile
+from support import (HEADER, PY, ROOT, SHELL_NAME, SHIPPED, one_error_line, pipeline_env,
+                     run_make, run_pipeline, tree_bytes)
+from support.in_process import figures_dir, results_in_process
 
 # --------------------------------------------------------------------------- the loader, fuzzed
 
@@ -191,7 +191,7 @@ def test_one_patient_gives_a_report_saying_what_was_not_computed(tmp_path):
 
     The notebooks' calls in this process (conftest.results_in_process), then the page.
     """
-    from cohortstats.render import render_html
+    from cohortstats.report.render import render_html
     from cohortstats.results import dumps
 
     path = tmp_path / "one-patient.csv"
@@ -205,7 +205,7 @@ def test_one_patient_gives_a_report_saying_what_was_not_computed(tmp_path):
     assert esr["test"]["p_value"] == pytest.approx(1.0)
     assert esr["baseline"]["sd"] is None
     assert set(r["leave_one_out_not_computed"]) == {"prednisone_mg", "esr_mm_hr"}
-    assert "not computed" in render_html(results, tmp_path)
+    assert "not computed" in render_html(results, figures_dir(results))
 
 
 @pytest.mark.slow

@@ -9,8 +9,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from cohortstats import claims
-from cohortstats.rounding import (decimals_of, fmt, pct, printed_interval, prints_as,
+from cohortstats.stats import claims
+from cohortstats.core.rounding import (decimals_of, fmt, pct, printed_interval, prints_as,
                                   round_half_up)
 
 

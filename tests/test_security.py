@@ -9,7 +9,7 @@ The whole-build case (a file name full of shell, built into a report) is
 """
 import pytest
 
-from conftest import ROOT, one_error_line, run_make
+from support import ROOT, one_error_line, run_make
 
 pytestmark = pytest.mark.slow
 

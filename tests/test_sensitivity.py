@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from cohortstats import sensitivity
+from cohortstats.stats import sensitivity
 
 # d = before - after = 1..10, no ties, no zeros: every variant is defined.
 BEFORE = np.arange(11, 21, dtype=float)

@@ -24,5 +24,5 @@ fi
 "$venv/bin/uv" pip sync -q --compile-bytecode --python "$venv/bin/python" requirements.lock 2> >(grep -v '^WARNING: Location' >&2)
 "$venv/bin/uv" pip install -q --python "$venv/bin/python" --no-deps -e . 2> >(grep -v '^WARNING: Location' >&2)
 
-"$venv/bin/python" -m cohortstats.lab >/dev/null  # the project kernel, for papermill and JupyterLab
+"$venv/bin/python" -m cohortstats.pipeline.lab >/dev/null  # the project kernel, for papermill and JupyterLab
 echo "Environment ready: $venv/"

@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-## Reference values for cohortstats.paired.paired_signed_rank (tests/test_paired.py).
+## Reference values for cohortstats.stats.paired.paired_signed_rank (tests/test_paired.py).
 ##
 ## Regenerate (needs R with coin and exactRankTests; Debian:
 ##   apt-get install -y r-base-core r-cran-coin r-cran-exactranktests):

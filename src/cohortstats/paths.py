@@ -1,9 +1,0 @@
-"""Where the bundle keeps things: one place for every path."""
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
-NOTEBOOKS = ROOT / "notebooks"
-DEFAULT_COHORT = DATA / "cohort.csv"
-PUBLISHED = DATA / "published.yml"
-OUTCOMES_FILE = DATA / "outcomes.yml"

@@ -1,0 +1,134 @@
+"""Run one notebook with papermill, the way ``make`` needs it.
+
+``python -m cohortstats.pipeline.build NOTEBOOK OUTPUT --parameters JSON [--build-dir build]``
+
+:mod:`cohortstats.pipeline.main` calls it once per notebook, with the parameters as a
+JSON object (data, never shell text).
+
+- The kernel is this interpreter, whatever kernels the machine has: a kernel spec
+  of the project's kernel name (:data:`KERNEL`) naming ``sys.executable`` is
+  written under ``<build>/kernels`` and put first on ``JUPYTER_PATH``.
+- The executed copy is written aside and renamed on success; on failure nothing
+  is left at OUTPUT and the last line on screen names the notebook, the cell and
+  the exception.
+- Timing and absolute paths that papermill records are removed, so the same
+  inputs give the same executed notebook.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from cohortstats.core.imports import without_iri_grammar
+
+#: The project's kernel name, as the notebooks' metadata give it (``make lab`` installs it too).
+KERNEL = "lenalidomide-psle"
+#: What JupyterLab shows for it.
+KERNEL_DISPLAY = "Python (lenalidomide bundle)"
+
+
+def _kernel_dir(build_dir: Path) -> Path:
+    spec_dir = build_dir / "kernels" / "kernels" / KERNEL
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.log_level=ERROR"],
+            "display_name": KERNEL_DISPLAY, "language": "python",
+            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}}
+    path = spec_dir / "kernel.json"
+    text = json.dumps(spec, indent=1)
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return build_dir / "kernels"
+
+
+def _scrub(nb_path: Path, source: Path) -> None:
+    """Drop timings, absolute paths and kernel-specific metadata from an executed notebook."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    pm = nb.get("metadata", {}).get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        pm.pop(key, None)
+    pm["input_path"] = f"notebooks/{source.name}"
+    pm["output_path"] = f"reports/notebooks/{source.name}"
+    nb["metadata"]["kernelspec"] = {"display_name": KERNEL_DISPLAY, "language": "python",
+                                    "name": KERNEL}
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        if "papermill" in meta:
+            for key in ("start_time", "end_time", "duration"):
+                meta["papermill"].pop(key, None)
+    nb_path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+
+
+def _describe_failure(exc, source: Path) -> str:
+    cell = getattr(exc, "exec_count", None)
+    index = getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {index + 1}" if isinstance(index, int) else "a cell"
+    if cell:
+        where += f" (execution count {cell})"
+    evalue = " ".join(str(evalue).split())
+    return f"error: notebooks/{source.name}, {where}: {ename}: {evalue}"
+
+
+def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int:
+    """Execute ``source`` into ``output`` with ``parameters``; return an exit code."""
+    os.environ.setdefault("MPLBACKEND", "agg")
+    source, output, build_dir = Path(source), Path(output), Path(build_dir)
+    kernels = _kernel_dir(build_dir)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [str(kernels.resolve())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+    without_iri_grammar()
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.stem}.partial.ipynb")
+    start = time.perf_counter()
+    if not quiet:
+        print(f"  running  {source.name} …", flush=True)
+    try:
+        papermill.execute_notebook(str(source), str(tmp), parameters=parameters, kernel_name=KERNEL,
+                                   cwd=str(source.parent), progress_bar=False, log_output=False,
+                                   report_mode=False)
+    except PapermillExecutionError as exc:
+        tmp.unlink(missing_ok=True)
+        print(_describe_failure(exc, source), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        tmp.unlink(missing_ok=True)
+        print(f"error: notebooks/{source.name}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # kernel died, bad notebook file, ...
+        tmp.unlink(missing_ok=True)
+        msg = " ".join(str(exc).split())
+        print(f"error: notebooks/{source.name}: {type(exc).__name__}: {msg}", file=sys.stderr)
+        return 1
+    _scrub(tmp, source)
+    tmp.replace(output)
+    if not quiet:
+        print(f"  done     {source.name} ({time.perf_counter() - start:.1f} s)", flush=True)
+    return 0
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m cohortstats.pipeline.build", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebook")
+    p.add_argument("output")
+    p.add_argument("--parameters", default="{}", help="the parameters, a JSON object")
+    p.add_argument("--build-dir", default="build")
+    args = p.parse_args(argv)
+    return run(args.notebook, args.output, json.loads(args.parameters), build_dir=args.build_dir,
+               quiet=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

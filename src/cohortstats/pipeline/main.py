@@ -1,0 +1,388 @@
+"""Build the report: the one command behind ``make report`` and ``make verify``.
+
+``python -m cohortstats.pipeline report|verify``
+
+Parameters arrive as data, never as shell text: ``make`` exports them unexpanded
+as environment variables (``CS_COHORT``, ``CS_OUTCOMES``, ``CS_METHOD``,
+``CS_CONF_LEVEL``, ``CS_ALPHA``, ``CS_PUBLISHED``, ``CS_JOBS``, ``CS_BUILD``,
+``CS_REPORTS``, ``CS_FIGURES``), and this module hands them to papermill as
+Python values. Any file name the file system allows works.
+
+A build is keyed by content: the cohort file's SHA-256, the parameters, the
+published numbers' SHA-256 and the code version (:func:`cohortstats.results.code_version`).
+Its notebooks run in ``<build>/<digest>/``; a build whose digest matches the
+published ``results.json`` does nothing. One build at a time per build folder
+(a lock); a second one says "another build is running" and stops.
+
+Publishing: ``reports/`` and ``figures/`` are staged whole and swapped into place
+together, after everything succeeded; on any failure or interrupt both stay as
+they were, and the last line on screen says why. Build folders of earlier
+cohorts are removed once the new report is published.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from cohortstats.core.errors import OneLineError, shown, shown_path
+from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
+from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
+from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
+
+__all__ = ["BuildError", "Settings", "settings_from_env", "digest", "build", "main"]
+
+class BuildError(OneLineError):
+    """A build that cannot go on; the message is the one line the user sees."""
+
+
+class Settings:
+    """One build's checked settings (plain attributes, made by :func:`settings_from_env`)."""
+
+    def __init__(self, cohort, params, published, jobs, build_dir, reports, figures):
+        self.cohort = cohort
+        self.params = params
+        self.published = published
+        self.jobs = jobs
+        self.build_dir = build_dir
+        self.reports = reports
+        self.figures = figures
+
+
+def _env(make: str) -> str:
+    """The value of make's ``make`` variable (``CS_<make>``), else its default in :data:`PARAMETERS`."""
+    value = os.environ.get(f"CS_{make}")
+    return str(by_make_name(make).default) if value is None else value
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise ParameterError(f"`JOBS` must be a whole number from 1 to 64; not {shown(text)}.")
+    return n
+
+
+def settings_from_env() -> Settings:
+    """Read and check the build's settings from ``CS_*`` environment variables."""
+    cohort = _env("COHORT")
+    if cohort.strip() == "":
+        raise ParameterError("`COHORT` is empty; give a cohort CSV file, e.g. COHORT=data/cohort.csv.")
+    try:
+        params = check_parameters(outcomes=_env("OUTCOMES"), method=_env("METHOD"),
+                                  conf_level=_env("CONF_LEVEL"), alpha=_env("ALPHA"))
+    except ParameterError as exc:  # name the parameter as make spells it
+        text = str(exc)
+        for p in PARAMETERS:
+            if p.make:
+                text = text.replace(f"`{p.name}`", p.make + "=")
+        raise ParameterError(text) from None
+    published = _env("PUBLISHED")
+    jobs = _jobs(_env("JOBS") or str(os.cpu_count() or 2))
+    return Settings(cohort=cohort, params=params, published=published or None, jobs=jobs,
+                    build_dir=Path(_env("BUILD")), reports=Path(_env("REPORTS")),
+                    figures=Path(_env("FIGURES")))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _sha256_file(path: Path, what: str) -> str:
+    """SHA-256 of a regular file (or a link to one), refusing special files before opening them."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise BuildError(f"{what} {shown_path(path)} is a link to a file that does not exist") from None
+        raise BuildError(f"{what} {shown_path(path)}: no such file") from None
+    except OSError as exc:
+        raise BuildError(f"{what} {shown_path(path)} cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise BuildError(f"{what} {shown_path(path)} is {kind}; give a file")
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        raise BuildError(f"{what} {shown_path(path)} cannot be read ({exc.strerror})") from None
+    return h.hexdigest()
+
+
+def digest(cohort_sha: str, params, published_sha: str | None, version: str) -> str:
+    """The build's folder name: a digest of everything that shapes its results.
+
+    The cohort file's name is not part of it: the notebooks read a copy named
+    ``cohort.csv``, and the name the user gave is applied when the report is
+    published (a renamed file is re-published, not re-analysed).
+    """
+    key = {"cohort": cohort_sha, "outcomes": list(params.outcomes), "method": params.method,
+           "conf_level": params.conf_level, "alpha": params.alpha, "published": published_sha,
+           "version": version}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _notebook_parameters(s: Settings, input_path: Path, out_dir: Path, published_copy) -> dict:
+    rel = lambda p: os.path.relpath(os.path.abspath(p), NOTEBOOKS_DIR)  # noqa: E731
+    return {"cohort": rel(input_path), "output_dir": rel(out_dir),
+            "outcomes": list(s.params.outcomes), "method": s.params.method,
+            "conf_level": s.params.conf_level, "alpha": s.params.alpha,
+            "published": rel(published_copy) if published_copy else ""}
+
+
+# --------------------------------------------------------------------------- lock
+
+
+class _Lock:
+    """An exclusive, non-blocking lock on ``<build>/.lock`` for the whole build."""
+
+    def __init__(self, build_dir: Path):
+        self.path = build_dir / ".lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.close()
+            raise BuildError(f"another build is running in {self.path.parent}/; wait for it to finish "
+                             "and run the command again") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()  # releases the lock
+        return False
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _run_notebook(name: str, out_dir: Path, params: dict, build_dir: Path) -> tuple[str, int, str]:
+    source = notebook_path(name)
+    target = out_dir / "notebooks" / f"{name}.ipynb"
+    cmd = [sys.executable, "-m", "cohortstats.pipeline.build", str(source), str(target),
+           "--build-dir", str(build_dir), "--parameters", json.dumps(params)]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"})
+    return name, proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def _source_stamp(name: str) -> str:
+    return hashlib.sha256(notebook_path(name).read_bytes()).hexdigest()
+
+
+def _stale(name: str, out_dir: Path) -> bool:
+    stamp = out_dir / "notebooks" / f".{name}.source"
+    executed = out_dir / "notebooks" / f"{name}.ipynb"
+    return not (executed.is_file() and stamp.is_file() and stamp.read_text() == _source_stamp(name))
+
+
+def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
+    todo = [n for n in PARALLEL if _stale(n, out_dir)]
+    if todo or _stale(LAST, out_dir):
+        todo.append(LAST)
+    first = [n for n in todo if n in PARALLEL]
+    for n in todo:
+        (out_dir / "notebooks" / f".{n}.source").unlink(missing_ok=True)
+
+    def finish(result):
+        name, code, text = result
+        if code != 0:
+            last = text.splitlines()[-1] if text else f"notebooks/{name}.ipynb failed (exit {code})"
+            raise BuildError(last.removeprefix("error: "))
+        say(f"  done     {name}.ipynb")
+        (out_dir / "notebooks" / f".{name}.source").write_text(_source_stamp(name))
+
+    if first:
+        say(f"  running  {', '.join(n + '.ipynb' for n in first)} …")
+        with ThreadPoolExecutor(max_workers=min(s.jobs, len(first))) as pool:
+            futures = [pool.submit(_run_notebook, n, out_dir, params, s.build_dir) for n in first]
+            results = [f.result() for f in futures]
+        # Stamp every notebook that succeeded, then stop at the first that failed.
+        for r in sorted(results, key=lambda r: r[1] != 0):
+            finish(r)
+    if LAST in todo:
+        say(f"  running  {LAST}.ipynb …")
+        finish(_run_notebook(LAST, out_dir, params, s.build_dir))
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _published_results(reports: Path) -> dict | None:
+    try:
+        return json.loads((reports / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _up_to_date(s: Settings, build_id: str, name: str) -> dict | None:
+    doc = _published_results(s.reports)
+    if not doc or doc.get("build") != build_id or (doc.get("provenance") or {}).get("file") != name:
+        return None
+    for o in (doc.get("outcomes") or {}).values():
+        fig = o.get("figure") or {}
+        for f in fig.get("files", ()):
+            if not (s.figures / f).is_file():
+                return None
+    return doc
+
+
+def _remove_other_builds(build_dir: Path, keep: str) -> None:
+    for child in build_dir.iterdir():
+        if child.is_dir() and child.name not in (keep, "kernels"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def build(s: Settings, say=print) -> dict:
+    """Build (or find up to date) the report for ``s``; return results.json as a mapping.
+
+    Raises
+    ------
+    BuildError, ParameterError
+        One line for the user; ``reports/`` and ``figures/`` are unchanged.
+    """
+    from cohortstats.results import code_version
+
+    cohort_path = Path(s.cohort)
+    cohort_sha = _sha256_file(cohort_path, "cohort file")
+    published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
+    build_id = digest(cohort_sha, s.params, published_sha, code_version())
+    name = display_name(cohort_path)
+    with _Lock(s.build_dir):
+        doc = _up_to_date(s, build_id, name)
+        if doc is not None:
+            return doc
+        out_dir = s.build_dir / build_id
+        input_dir = out_dir / "input"
+        input_dir.mkdir(parents=True, exist_ok=True)
+        # The notebooks read a copy whose bytes were hashed; its name is the bundle's,
+        # so no executed notebook records the user's file name.
+        copy = input_dir / "cohort.csv"
+        if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
+            _validate(cohort_path, s)
+            shutil.copyfile(cohort_path, copy)
+            if hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
+                raise BuildError(f"cohort file {shown_path(cohort_path)} changed while it was read; "
+                                 "run the command again")
+        pub_copy = None
+        if s.published:
+            pub_copy = input_dir / "published" / Path(s.published).name
+            pub_copy.parent.mkdir(exist_ok=True)
+            shutil.copyfile(s.published, pub_copy)
+        params = _notebook_parameters(s, copy, out_dir, pub_copy)
+        _run_notebooks(s, out_dir, params, say)
+        from cohortstats.pipeline.publish import publish_build
+
+        doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
+                            expected=_expected_key(cohort_sha, s, published_sha))
+        _remove_other_builds(s.build_dir, build_id)
+        return doc
+
+
+def display_name(path) -> str:
+    """The cohort file's base name as given (never its folders), safe to print."""
+    name = Path(str(path)).name or "cohort.csv"
+    return name if name.isprintable() else shown(name)[1:-1]
+
+
+def _expected_key(cohort_sha, s: Settings, published_sha):
+    from cohortstats.results import build_key
+
+    return build_key(cohort_sha, outcomes=list(s.params.outcomes), method=s.params.method,
+                     conf_level=s.params.conf_level, alpha=s.params.alpha, published=published_sha)
+
+
+def _validate(path: Path, s: Settings) -> None:
+    from cohortstats.inputs.cohortfile import CohortError, load_cohort
+
+    try:
+        load_cohort(path, outcomes=list(s.params.outcomes))
+    except CohortError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def summary_line(doc: dict, reports: Path) -> str:
+    """``Report: reports/results.html — 13/13 published numbers reproduced (reconstructed cohort, 10 patients)``."""
+    prov = doc["provenance"]
+    kind = "reconstructed cohort" if prov["reconstructed"] else "user-supplied cohort"
+    where = (f"{kind} {prov['file']}, {prov['n']} patient{'' if prov['n'] == 1 else 's'}, "
+             f"sha256 {prov['sha256'][:12]}")
+    claims = doc["claims"]
+    if claims.get("published") is None:
+        verdict = "no published numbers compared"
+    else:
+        verdict = f"{claims['reproduced']}/{claims['total']} published numbers reproduced"
+    line = f"Report: {reports / 'results.html'} — {verdict} ({where})"
+    pdf = (doc.get("outputs") or {}).get("pdf", "")
+    return line + (f"; PDF {pdf}" if pdf.startswith("skipped") else "")
+
+
+def clean() -> int:
+    """Remove generated outputs: the build folder, reports, scratch and the figures (not their README)."""
+    build_dir = Path(_env("BUILD", "build"))
+    for path in (build_dir, Path(_env("REPORTS", "reports")), ROOT / "scratch"):
+        shutil.rmtree(path, ignore_errors=True)
+    figures = Path(_env("FIGURES", "figures"))
+    if figures.is_dir():
+        for f in figures.iterdir():
+            if f.name != "README.md":
+                shutil.rmtree(f) if f.is_dir() else f.unlink()
+    print("removed the build, reports/, scratch/ and the figures")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "report"
+    if command not in ("report", "verify", "clean"):
+        print("usage: python -m cohortstats.pipeline report|verify|clean", file=sys.stderr)
+        return 2
+    if command == "clean":
+        return clean()
+    quiet = os.environ.get("CS_QUIET") == "1"
+    say = (lambda *a: None) if quiet else (lambda text: print(text, flush=True))
+    # SIGTERM as an interrupt, so an interrupted build also leaves everything as it was.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        s = settings_from_env()
+        doc = build(s, say)
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous report and figures are unchanged", file=sys.stderr)
+        return 130
+    except (OneLineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = shown_path(exc.filename) if exc.filename else "a file"
+        print(f"error: cannot write {where} ({exc.strerror}); the previous report and figures are "
+              "unchanged", file=sys.stderr)
+        return 2
+    print(summary_line(doc, s.reports))
+    if command == "verify":
+        bad = [c for c in doc["claims"]["claims"] if not c["reproduced"]]
+        for c in bad:
+            print(f"not reproduced: {c['id']}: published {c['published']}, computed {c['computed']}",
+                  file=sys.stderr)
+        if doc["claims"].get("published") is None:
+            print("error: verify needs published numbers (PUBLISHED=data/published.yml)", file=sys.stderr)
+            return 1
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

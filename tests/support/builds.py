@@ -1,0 +1,269 @@
+"""The few whole builds the slow tests read, made once per session (a pytest plugin).
+
+Whole builds are the expensive part of the suite (a clean build runs four notebooks,
+~30 s of CPU). Each one the session needs is declared once in :data:`BUILDS` and
+started in the background as soon as collection knows a selected test asks for it,
+so the builds run beside each other and beside the unit tests (the slow tests are
+moved to the end of the run). A test asks for one by the fixture of the same name
+and gets a :class:`Build` once it has finished:
+
+- ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
+  built report reads this one.
+- ``twin``: a second clean build of the same inputs in its own folder, made at the
+  same time (two clean builds must be byte-identical, and two builds in different
+  BUILD folders must not meet).
+- ``scenario``: a user's cohort exercising several paths in one build: one ESR
+  altered, an added outcome with a missing value, an outcome unchanged in every
+  patient, an outcome with every value identical.
+
+Every build writes to a temporary BUILD/REPORTS/FIGURES; the repository's own
+build/, reports/ and figures/ are never touched.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from support import PY, ROOT, SHELL_NAME, SHIPPED, clean_env, make_args
+
+class Build:
+    """One build made in the background; ``wait()`` returns it finished.
+
+    Attributes
+    ----------
+    folder : Path
+        Holds build/, reports/, figures/ (and the cohort file, when the build made one).
+    cohort : Path or None
+        The COHORT given (None: the default, data/cohort.csv).
+    returncode : int
+    stdout, stderr : str
+    """
+
+    def __init__(self, name, folder: Path, prepare=None, **params):
+        self.name, self.folder, self.prepare, self.params = name, Path(folder), prepare, params
+        self.cohort = None
+        self.proc = None
+        self.returncode = None
+        self.stdout = self.stderr = ""
+        self.owner = None
+
+    @property
+    def reports(self) -> Path:
+        return self.folder / "reports"
+
+    @property
+    def figures(self) -> Path:
+        return self.folder / "figures"
+
+    @property
+    def results(self) -> dict:
+        import json
+
+        return json.loads((self.reports / "results.json").read_text(encoding="utf-8"))
+
+    @property
+    def page(self) -> str:
+        return (self.reports / "results.html").read_text(encoding="utf-8")
+
+    def start(self):
+        """Start the build, unless this run already has (another xdist worker may own it)."""
+        if self.owner is not None:
+            return self
+        try:  # the first process of the run makes the build; the folder is the claim
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            self.owner = False
+            return self
+        self.owner = True
+        if self.prepare is not None and self.cohort is None:
+            self.cohort = self.prepare(self.folder)
+            self.params["COHORT"] = self.cohort
+        with open(self.folder / "make.out", "w") as out, open(self.folder / "make.err", "w") as err:
+            self.proc = subprocess.Popen(make_args("report", self.folder, **self.params), cwd=ROOT,
+                                         stdout=out, stderr=err, env=clean_env())
+        # Say when it is done, for every worker, as soon as it is.
+        threading.Thread(target=self._finish, daemon=True).start()
+        return self
+
+    def _finish(self):
+        code = self.proc.wait()
+        try:
+            (self.folder / "returncode.tmp").write_text(str(code))
+            (self.folder / "returncode.tmp").replace(self.folder / "returncode")
+        except OSError:  # the run ended and removed the folder first
+            pass
+
+    def wait(self, timeout: float = 600):
+        """The finished build (made here or by another worker of the run)."""
+        self.start()
+        if self.returncode is None:
+            done = self.folder / "returncode"
+            deadline = time.monotonic() + timeout
+            while not done.is_file():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"build {self.name!r} did not finish in {timeout} s")
+                time.sleep(0.2)
+            self.returncode = int(done.read_text())
+            self.stdout = (self.folder / "make.out").read_text()
+            self.stderr = (self.folder / "make.err").read_text()
+            if self.cohort is None and self.prepare is not None:
+                self.cohort = Path(self.params.get("COHORT") or self.prepare_path(self.folder))
+        return self
+
+    def prepare_path(self, folder: Path) -> Path:
+        """Where the owner's prepare() put the cohort (a worker that did not make it asks)."""
+        return folder / "St_Marys_Hospital" / "altered.csv"
+
+
+def _frame():
+    import pandas as pd
+
+    return pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+
+
+def prepare_scenario(folder: Path) -> Path:
+    """A user's cohort (ids A01..A10) exercising several paths of one build.
+
+    - ``esr_mm_hr_6mo`` of the first patient raised by 40 mm/h (2 -> 42): the ESR
+      follow-up claims must turn "not reproduced", no other claim may move;
+    - an added outcome ``c3`` (not described in data/outcomes.yml): baseline
+      60, 63, ..., 87; 6 months 70, 74, ..., 106, the last patient's not recorded;
+    - ``same``: every patient unchanged (5, 6, ..., 14 at both times);
+    - ``flat``: every value 7.
+    """
+    df = _frame()
+    n = len(df)
+    df["patient_id"] = df["patient_id"].str.replace("R", "A")
+    df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
+    df["c3_baseline"] = [str(60 + 3 * i) for i in range(n)]
+    df["c3_6mo"] = [str(70 + 4 * i) for i in range(n - 1)] + [""]
+    df["same_baseline"] = df["same_6mo"] = [str(5 + i) for i in range(n)]
+    df["flat_baseline"] = df["flat_6mo"] = ["7"] * n
+    # Given as <folder>/St_Marys_Hospital/altered.csv, a link to a file whose name
+    # identifies a patient: the report may show "altered.csv" only.
+    hospital = folder / "St_Marys_Hospital"
+    hospital.mkdir()
+    df.to_csv(hospital / "John_Smith_MRN12345.csv", index=False)
+    (hospital / "altered.csv").symlink_to("John_Smith_MRN12345.csv")
+    return hospital / "altered.csv"
+
+
+
+
+#: The background builds: fixture name -> how to make its Build in a folder.
+BUILDS = {
+    "built": lambda folder: Build("built", folder),
+    "twin": lambda folder: Build("twin", folder),
+    "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
+                                     OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
+}
+_started: dict[str, Build] = {}
+_base: list[Path] = []
+
+
+def _base_folder() -> Path:
+    """This run's folder for the builds: shared by pytest-xdist's workers (one run id)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return Path(tempfile.mkdtemp(prefix="cohortstats-tests-"))
+    base = Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}"
+    base.mkdir(exist_ok=True)
+    return base
+
+
+def _build(name: str) -> Build:
+    if name not in _started:
+        if not _base:
+            _base.append(_base_folder())
+        _started[name] = BUILDS[name](_base[0] / name).start()
+    return _started[name]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Unit tests first, so they run while the background builds are made."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+
+
+def pytest_collection_finish(session):
+    """Start every background build a selected test needs, all at once.
+
+    Under pytest-xdist every worker collects every test; the first to claim a build's
+    folder makes it, the others wait for it (the controller makes none).
+    """
+    if session.config.option.collectonly or (getattr(session.config.option, "numprocesses", None)
+                                             and not hasattr(session.config, "workerinput")):
+        return
+    wanted = {name for item in session.items for name in getattr(item, "fixturenames", ())
+              if name in BUILDS}
+    for name in BUILDS:  # in a fixed order: the shipped cohort first
+        if name in wanted:
+            _build(name)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    worker = hasattr(session.config, "workerinput")
+    for b in _started.values():
+        if b.proc is not None and b.proc.poll() is None:
+            if worker:  # another worker may still need it
+                b.proc.wait()
+            else:
+                b.proc.kill()
+                b.proc.wait()
+    if not worker:  # the run's last word (the controller under xdist)
+        for base in _base:
+            shutil.rmtree(base, ignore_errors=True)
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if run:
+            shutil.rmtree(Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}",
+                          ignore_errors=True)
+
+
+def _finished(name: str) -> Build:
+    b = _build(name).wait()
+    if b.returncode != 0:
+        pytest.fail(f"background build {name!r} failed ({b.returncode}):\n{b.stdout}\n{b.stderr}")
+    return b
+
+
+@pytest.fixture(scope="session")
+def built() -> Build:
+    """A clean ``make report`` of the shipped cohort (read it, never write into it)."""
+    return _finished("built")
+
+
+@pytest.fixture(scope="session")
+def twin() -> Build:
+    """A second clean build of the shipped cohort, made at the same time as ``built``."""
+    return _finished("twin")
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Build:
+    """See :func:`prepare_scenario`."""
+    return _finished("scenario")
+
+
+@pytest.fixture
+def copy_of_built(built, tmp_path) -> Path:
+    """A folder holding copies of the session build's build/, reports/ and figures/.
+
+    A later build there with the same inputs finds its notebooks done, so a test of
+    what happens around publishing costs no notebook run.
+    """
+    for part in ("build", "reports", "figures"):
+        shutil.copytree(built.folder / part, tmp_path / part, symlinks=True)
+    (tmp_path / "build" / ".lock").unlink(missing_ok=True)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
