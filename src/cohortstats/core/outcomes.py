@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cohortstats.core.format import label_unit
 from cohortstats.core.paths import OUTCOMES_FILE
 
 __all__ = ["Outcome", "DEFAULT_NAMES", "describe", "parse_outcomes", "UNIT_NOT_STATED"]
@@ -60,8 +61,8 @@ class Outcome:
 
     @property
     def label_unit(self) -> str:
-        """``Prednisone dose (mg)``."""
-        return f"{self.label} ({self.unit})"
+        """``Prednisone dose (mg)`` (:func:`cohortstats.core.format.label_unit`)."""
+        return label_unit(self.label, self.unit)
 
 
 @functools.lru_cache(maxsize=4)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from cohortstats.stats.describe import complete_pairs
 from cohortstats.core.outcomes import UNIT_NOT_STATED
+from cohortstats.core.format import level_text, unit_part
 from cohortstats.core.rounding import fmt, fmt_short
 from cohortstats.results import Figure
 
@@ -79,20 +80,6 @@ _CHANGE = "drug start - 6 months"
 def _directions(b: np.ndarray, f: np.ndarray) -> np.ndarray:
     d = b - f  # positive = a decrease
     return np.where(d > 0, "decreased", np.where(d < 0, "increased", "unchanged"))
-
-
-def _unit_part(unit: str) -> str:
-    """`` (mg)``, or nothing when the unit is empty: never ``()``."""
-    return f" ({unit})" if unit else ""
-
-
-def _level_text(conf_level: float) -> str:
-    """``95`` for 0.95, ``97.5`` for 0.975: the fewest decimals that print it exactly."""
-    for places in range(4):
-        text = fmt(100 * conf_level, places)
-        if abs(float(text) - 100 * conf_level) < 1e-9:
-            return text
-    return fmt(100 * conf_level, 4)
 
 
 def _iv_estimate(estimate, conf_int, conf_level):
@@ -182,7 +169,7 @@ def paired_plot(baseline, followup, *, label: str = "", unit: str = "", ax=None,
     ax.set_xticks(x, ["Drug start", "6 months"])
     ax.set_xlim(-0.35, 1.35)
     ax.set_xlabel("")
-    ax.set_ylabel(f"{label}{_unit_part(unit)}")
+    ax.set_ylabel(f"{label}{unit_part(unit)}")
     title = f"{label}: n = {n:,} pairs" if label else f"n = {n:,} pairs"
     if reconstructed:
         title += " (reconstructed data)"
@@ -268,7 +255,7 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
     else:
         ax.text(0.0, 0.5, "no patient has\nboth values", ha="center", va="center",
                 transform=ax.get_xaxis_transform(), fontsize="small", color="#555555")
-    level = _level_text(conf_level)
+    level = level_text(conf_level)
     if estimate is not None:
         yerr = None
         if conf_int is not None:
@@ -291,7 +278,7 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
     ax.set_xticks([0.0, 1.0], ["Each patient" if n <= max_points else "All changes", hl])
     ax.set_xlim(-0.6, 1.75)
     ax.set_xlabel("")
-    ax.set_ylabel(f"Decrease, drug start − 6 months{_unit_part(unit)}")
+    ax.set_ylabel(f"Decrease, drug start − 6 months{unit_part(unit)}")
     ax.set_title(f"{label}: change per patient" if label else "Change per patient")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -414,7 +401,7 @@ def _amount(x, decimals: int, unit: str, short: bool = False) -> str:
 
 def _caption(outcome, n, n_dropped, estimate, conf_int, level, ci_label, reconstructed,
              max_lines):
-    lu = f"{outcome.label}{_unit_part(outcome.unit)}"
+    lu = f"{outcome.label}{unit_part(outcome.unit)}"
     text = f"{lu} at drug start and at 6 months, {n} patients with both values"
     text += f" ({n_dropped} with a value not recorded not shown). " if n_dropped else ". "
     if n <= max_lines:
@@ -439,7 +426,7 @@ def _caption(outcome, n, n_dropped, estimate, conf_int, level, ci_label, reconst
 
 def _alt(outcome, b, f, estimate, conf_int, level, max_lines):
     n = b.size
-    lu = f"{outcome.label}{_unit_part(outcome.unit)}"
+    lu = f"{outcome.label}{unit_part(outcome.unit)}"
     if n == 0:
         return f"{lu}: no patient has both values; nothing is drawn."
     dec, unit = outcome.decimals, outcome.unit
@@ -525,7 +512,7 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
     tmp.write_bytes(text.encode("utf-8"))
     tmp.replace(csv)
     files.append(csv.name)
-    level = _level_text(conf_level)
+    level = level_text(conf_level)
     return Figure(
         outcome=outcome.name, stem=stem, files=tuple(files),
         caption=_caption(outcome, b.size, dropped, estimate, conf_int, level, ci_label,

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cohortstats.results import lookup
+from cohortstats.core.format import ci_label, label_unit, p_words
+from cohortstats.core.parameters import DEFAULTS, EXACT_BELOW
 from cohortstats.core.rounding import fmt, fmt_short
 from cohortstats.core.vocabulary import (GOOD_RESPONSES, INDICATIONS, NASAL_AND_ORAL, NO_EVENT, count_word,
                          join_words)
 
-__all__ = ["Number", "results_sentences", "plain", "p_words", "NOTICE", "notice"]
+__all__ = ["Number", "Code", "results_sentences", "plain", "NOTICE", "notice", "header", "methods"]
 
 #: The provenance notice that opens the report and the Word document: (lead, text), by
 #: whether the cohort is the bundle's reconstruction.
@@ -38,6 +40,52 @@ def notice(results) -> tuple[str, str]:
     if not results.provenance.reconstructed and results.claims.published is not None:
         text += " How they compare with the published numbers is a separate section, further down."
     return lead, text
+
+@dataclass(frozen=True)
+class Code:
+    """A name to print as code (a function, a file)."""
+
+    text: str
+
+
+def header(results) -> tuple:
+    """The line under the title, for the page and the Word file alike: text and :class:`Code`.
+
+    Which paper's Results these are and, for a user's cohort, on which file; empty
+    when no published numbers were given (nothing to cite).
+    """
+    if results.claims.published is None:
+        return ()
+    s = results.claims.source
+    lead = "Reproduction of the Results of" if results.provenance.reconstructed else "The analysis of"
+    out = [f"{lead} {s.get('citation')}, doi:{s.get('doi')}, PMID {s.get('pmid')}"]
+    if not results.provenance.reconstructed:
+        out += [", applied to the cohort file ", Code(results.provenance.file)]
+    return tuple(out) + (".",)
+
+
+_EXACT = ("the exact conditional null distribution given the observed midranks (zeros dropped "
+          "before ranking), as R's ", Code('coin::wilcoxsign_test(distribution = "exact")'))
+_APPROX = ("the normal approximation with tie and continuity correction", ", as R's ",
+           Code("wilcox.test"))
+
+
+def methods(results) -> tuple:
+    """The Methods paragraph, from the parameters the build ran with (``METHOD``): text and :class:`Code`."""
+    method = results.key.parameters.get("method", DEFAULTS["method"])
+    out = ["Differences are d = value at drug start − value at 6 months (positive = a decrease), "
+           "over the patients with both values. The primary test is the Wilcoxon matched-pairs "
+           "signed-rank test with "]
+    if method == "approx":
+        out += [_APPROX[0], " (zeros dropped before ranking), for every number of pairs",
+                *_APPROX[1:], Code("(exact = FALSE, correct = TRUE)")]
+    elif method == "exact":
+        out += [*_EXACT, ", for every number of pairs"]
+    else:
+        out += [*_EXACT, f"; with {EXACT_BELOW} or more non-zero pairs, ", *_APPROX]
+    out.append(". Means and sample SDs (n − 1) as published. Printed numbers are rounded half up.")
+    return tuple(out)
+
 
 #: Which notebook computes the values under each top-level key of results.json.
 SOURCES = {"cohort": "01-cohort", "outcomes": "02-outcomes", "leave_one_out": "03-sensitivity",
@@ -81,14 +129,9 @@ def _count(results, key: str, capital: bool = False) -> Number:
     return _number(results, key, count_word(int(value), capital))
 
 
-def p_words(p: float) -> str:
-    """``= 0.008`` or ``< 0.001``: a P as the Results print it (three decimals, half up)."""
-    return "< 0.001" if p < 0.0005 else f"= {fmt(p, 3)}"
-
-
 def plain(sentence) -> str:
-    """A sentence as plain text."""
-    return "".join(part.text if isinstance(part, Number) else part for part in sentence)
+    """A sentence (text, :class:`Number` and :class:`Code` parts) as plain text."""
+    return "".join(part if isinstance(part, str) else part.text for part in sentence)
 
 
 def _indications(c) -> tuple:
@@ -147,7 +190,7 @@ def _outcome(results, name: str) -> list:
              _number(results, f"{base}.test.estimate", decimals=d + 1, short=True), unit]
         if t.conf_int is not None:
             # the confidence level is a parameter (CONF_LEVEL), not a computed number
-            e += [f" ({fmt_short(100 * t.conf_level, 1)}% CI ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
+            e += [f" ({ci_label(t.conf_level)} ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
                   " to ", _number(results, f"{base}.test.conf_int.1", decimals=d + 1, short=True), ")"]
         out.append(tuple(e) + (".",))
     if o.n_missing:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from . import tables as T
-from cohortstats.report.prose import Number, notice, results_sentences
+from cohortstats.report import tables as T
+from cohortstats.report.prose import Code, Number, header, methods, notice, results_sentences
 
 __all__ = ["render_html", "TITLE", "page_title", "tables"]
 
@@ -65,6 +65,7 @@ def _environment():
                              keep_trailing_newline=True)
     env.tests["number"] = lambda x: isinstance(x, Number)
     env.tests["verdict"] = lambda x: isinstance(x, T.Verdict)
+    env.tests["code"] = lambda x: isinstance(x, Code)
     return env
 
 
@@ -90,7 +91,7 @@ def render_html(results, figures_dir, links=None) -> str:
     comparison = results.claims.published is not None
     title = page_title(results)
     return env.get_template("report.html.j2").render(
-        title=title, notice=notice(results), r=results, css=css, sentences=results_sentences(results),
+        title=title, header=header(results), methods=methods(results), notice=notice(results), r=results, css=css, sentences=results_sentences(results),
         tables=tables(results), comparison=comparison,
         figures=_figures(results, Path(figures_dir)),
         link=links if callable(links) else (lambda n, m=dict(links or {}): m.get(n.source)),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cohortstats.core.format import NO_VALUE, ci_label, ci_text, estimate_text, label_unit, p_text
 from cohortstats.core.rounding import fmt, fmt_short
 
-__all__ = ["Table", "Verdict", "p_text", "summary_table", "tests_table", "variants_table",
+__all__ = ["Table", "Verdict", "summary_table", "tests_table", "variants_table",
            "loo_table", "claims_table", "consistency_table", "sources_tables", "table1"]
 
 
@@ -54,23 +55,8 @@ class Table:
         return pd.DataFrame([[str(c) for c in r] for r in self.rows], columns=list(self.headers))
 
 
-def p_text(p) -> str:
-    """A P as tables print it: three decimals, half up; ``< 0.001`` below 0.0005."""
-    if p is None:
-        return "—"
-    return "< 0.001" if p < 0.0005 else fmt(p, 3)
-
-
 def _x(value, decimals: int) -> str:
-    return "—" if value is None else fmt(value, decimals)
-
-
-def _est(value, decimals: int) -> str:
-    return "—" if value is None else fmt_short(value, decimals)
-
-
-def _ci(ci, decimals: int) -> str:
-    return "—" if not ci else f"{fmt_short(ci[0], decimals)} to {fmt_short(ci[1], decimals)}"
+    return NO_VALUE if value is None else fmt(value, decimals)
 
 
 def _meta(x):
@@ -86,7 +72,7 @@ def summary_table(items) -> Table:
         label, unit, d = _meta(x)
         for when, s in (("drug start", x.baseline), ("6 months", x.followup)):
             iqr = "—" if s.q1 is None else f"{fmt(s.q1, d)} to {fmt(s.q3, d)}"
-            rows.append((f"{label} ({unit}), {when}", str(s.n), _x(s.mean, d), _x(s.sd, d),
+            rows.append((f"{label_unit(label, unit)}, {when}", str(s.n), _x(s.mean, d), _x(s.sd, d),
                          _x(s.median, d), iqr))
     return Table("Each outcome over the patients with both values: mean, sample SD (n − 1), median "
                  "and quartiles (linear interpolation)",
@@ -96,22 +82,22 @@ def summary_table(items) -> Table:
 def tests_table(outcomes) -> Table:
     """The primary test of each outcome (OutcomeResult records)."""
     rows = []
-    level = "95%"
+    level = ci_label(0.95)
     for o in outcomes:
         t = o.test
         if t is None:
-            rows.append((f"{o.label} ({o.unit})", str(o.n_pairs), "—", "—", "not computed", "—", "—",
+            rows.append((label_unit(o.label, o.unit), str(o.n_pairs), "—", "—", "not computed", "—", "—",
                          o.test_undefined))
             continue
-        level = f"{t.conf_level:.0%}"
+        level = ci_label(t.conf_level)
         d = o.decimals + 1
-        rows.append((f"{o.label} ({o.unit})", str(o.n_pairs), str(t.n_nonzero), fmt(t.statistic, 1),
-                     p_text(t.p_value), _est(t.estimate, d), _ci(t.conf_int, d),
+        rows.append((label_unit(o.label, o.unit), str(o.n_pairs), str(t.n_nonzero), fmt(t.statistic, 1),
+                     p_text(t.p_value), estimate_text(t.estimate, d), ci_text(t.conf_int, d),
                      f"{t.method}. Estimate and CI: {t.ci_method}"))
     return Table("The primary analysis: Wilcoxon matched-pairs signed-rank test on the decrease "
                  "d = value at drug start − value at 6 months (positive = a decrease)",
                  ("Outcome", "Pairs", "Non-zero", "T+", "P", "Decrease (Hodges–Lehmann)",
-                  f"{level} CI", "How computed"), tuple(rows), (1, 2, 3, 4, 5, 6))
+                  level, "How computed"), tuple(rows), (1, 2, 3, 4, 5, 6))
 
 
 def variants_table(o) -> Table:
@@ -124,9 +110,9 @@ def variants_table(o) -> Table:
         if reason:
             rows.append((label, "—", "—", "not computed", "—", "—", reason))
             continue
-        rows.append((label, str(v.n), _x(v.statistic, 3), p_text(v.pvalue), _est(v.estimate, d),
-                     _ci(v.conf_int, d), getattr(v, "ci_method", None) or ""))
-    return Table(f"{o.label} ({o.unit}): the same pairs under other tests; estimate = "
+        rows.append((label, str(v.n), _x(v.statistic, 3), p_text(v.pvalue), estimate_text(v.estimate, d),
+                     ci_text(v.conf_int, d), getattr(v, "ci_method", None) or ""))
+    return Table(f"{label_unit(o.label, o.unit)}: the same pairs under other tests; estimate = "
                  "Hodges–Lehmann decrease (signed-rank) or mean decrease (t-test)",
                  ("Test", "n", "Statistic", "P", "Estimate", "CI", "Estimate computed by"),
                  tuple(rows), (1, 2, 3, 4))

@@ -17,7 +17,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from cohortstats.report.prose import Number, notice, plain, results_sentences
+from cohortstats.report.prose import Number, header, methods, notice, plain, results_sentences
 from cohortstats.report.render import page_title, tables
 
 __all__ = ["FIXED_TIME", "build_document", "write_docx", "fixed_zip"]
@@ -99,10 +99,8 @@ def build_document(results, figures_dir):
     doc = docx.Document()
     _core_properties(doc, results)
     doc.add_heading(page_title(results), level=0)
-    if comparison:
-        s = results.claims.source
-        doc.add_paragraph(f"Reproduction of the Results of {s.get('citation')}, doi:{s.get('doi')}, "
-                          f"PMID {s.get('pmid')}.")
+    if header(results):
+        doc.add_paragraph(plain(header(results)))
     lead, text = notice(results)
     p = doc.add_paragraph(style="Intense Quote")
     p.add_run(lead).bold = True

@@ -170,11 +170,6 @@ def _num(x, decimals: int) -> str:
     return NO_VALUE if x is None else fmt(x, decimals)
 
 
-def _label_unit(outcome: Outcome) -> str:
-    """``Prednisone dose (mg)``; the label alone when the unit is empty."""
-    return f"{outcome.label} ({outcome.unit})" if outcome.unit else outcome.label
-
-
 # --------------------------------------------------------------------------- counts
 
 def _value_counts(values) -> dict:
