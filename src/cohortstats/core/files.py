@@ -13,7 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["sha256_file", "sha256_bytes", "write_atomic", "atomic_path", "exclusive_lock", "Locked"]
+__all__ = ["sha256_file", "sha256_bytes", "write_atomic", "atomic_path", "exclusive_lock", "Locked",
+           "Stamp"]
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -84,3 +85,35 @@ def exclusive_lock(path):
         yield
     finally:
         lock.release()
+
+
+class Stamp:
+    """What an output was made from: a key written beside it, so a rebuild makes only what changed.
+
+    The one up-to-date check of the build: an executed notebook (its key: the
+    notebook's SHA-256) and the pages and PDF kept in the build folder (their keys:
+    what they were made from) each carry one.
+
+    Parameters
+    ----------
+    path : Path
+        The stamp file (``.<name>.source``).
+    key : str
+    """
+
+    def __init__(self, path, key: str):
+        self.path, self.key = Path(path), key
+
+    def fresh(self, *outputs) -> bool:
+        """The stamp holds this key and every one of ``outputs`` exists."""
+        try:
+            same = self.path.read_text(encoding="utf-8") == self.key
+        except OSError:
+            return False
+        return same and all(Path(o).is_file() for o in outputs)
+
+    def write(self) -> None:
+        write_atomic(self.path, self.key)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)

@@ -22,25 +22,16 @@ import sys
 import time
 from pathlib import Path
 
+from cohortstats.core.files import atomic_path
 from cohortstats.core.imports import without_iri_grammar
 
-#: The project's kernel name, as the notebooks' metadata give it (``make lab`` installs it too).
-KERNEL = "lenalidomide-psle"
-#: What JupyterLab shows for it.
-KERNEL_DISPLAY = "Python (lenalidomide bundle)"
+from cohortstats.pipeline import kernel
+from cohortstats.pipeline.kernel import KERNEL, KERNEL_DISPLAY
 
 
 def _kernel_dir(build_dir: Path) -> Path:
-    spec_dir = build_dir / "kernels" / "kernels" / KERNEL
-    spec_dir.mkdir(parents=True, exist_ok=True)
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=ERROR"],
-            "display_name": KERNEL_DISPLAY, "language": "python",
-            "env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}}
-    path = spec_dir / "kernel.json"
-    text = json.dumps(spec, indent=1)
-    if not path.is_file() or path.read_text() != text:
-        path.write_text(text)
+    """The build's own Jupyter data folder, holding the project's kernel."""
+    kernel.install(build_dir / "kernels" / "kernels", for_build=True)
     return build_dir / "kernels"
 
 
@@ -87,30 +78,25 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.stem}.partial.ipynb")
     start = time.perf_counter()
     if not quiet:
         print(f"  running  {source.name} …", flush=True)
     try:
-        papermill.execute_notebook(str(source), str(tmp), parameters=parameters, kernel_name=KERNEL,
-                                   cwd=str(source.parent), progress_bar=False, log_output=False,
-                                   report_mode=False)
+        with atomic_path(output, suffix=".ipynb") as tmp:  # the executed notebook whole, or none
+            papermill.execute_notebook(str(source), str(tmp), parameters=parameters,
+                                       kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
+                                       log_output=False, report_mode=False)
+            _scrub(tmp, source)
     except PapermillExecutionError as exc:
-        tmp.unlink(missing_ok=True)
         print(_describe_failure(exc, source), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        tmp.unlink(missing_ok=True)
         print(f"error: notebooks/{source.name}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # kernel died, bad notebook file, ...
-        tmp.unlink(missing_ok=True)
         msg = " ".join(str(exc).split())
         print(f"error: notebooks/{source.name}: {type(exc).__name__}: {msg}", file=sys.stderr)
         return 1
-    _scrub(tmp, source)
-    tmp.replace(output)
     if not quiet:
         print(f"  done     {source.name} ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0

@@ -1,6 +1,6 @@
 """Prepare JupyterLab for the analyst (``make lab`` runs this first).
 
-- Installs the project's kernel (:data:`cohortstats.pipeline.build.KERNEL`, shown as
+- Installs the project's kernel (:data:`cohortstats.pipeline.kernel.KERNEL`, shown as
   "Python (lenalidomide bundle)") into this environment, pointing at this
   interpreter, without ``MPLBACKEND``: plots show inline.
 - Turns off JupyterLab's "get notified about official Jupyter news?" prompt for
@@ -15,7 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from cohortstats.pipeline.build import KERNEL, KERNEL_DISPLAY
+from cohortstats.pipeline import kernel
+from cohortstats.pipeline.kernel import KERNEL, KERNEL_DISPLAY
 
 __all__ = ["install_kernel", "quiet_news", "main"]
 
@@ -28,12 +29,9 @@ def _write(path: Path, obj) -> None:
 
 
 def install_kernel(prefix=None) -> Path:
-    """Write the project's kernel spec under ``<prefix>/share/jupyter/kernels``."""
-    path = Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL / "kernel.json"
-    _write(path, {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                  "display_name": KERNEL_DISPLAY, "language": "python",
-                  "metadata": {"debugger": True}})
-    return path
+    """Install the project's kernel under ``<prefix>/share/jupyter/kernels`` (:mod:`cohortstats.pipeline.kernel`)."""
+    return kernel.install(Path(prefix or sys.prefix) / "share" / "jupyter" / "kernels",
+                          for_build=False) / "kernel.json"
 
 
 def quiet_news(prefix=None) -> Path:

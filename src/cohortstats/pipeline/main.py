@@ -21,6 +21,7 @@ cohorts are removed once the new report is published.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -33,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cohortstats.core.errors import OneLineError, shown, shown_path
+from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
 from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
@@ -143,28 +145,15 @@ def _notebook_parameters(s: Settings, input_path: Path, out_dir: Path, published
 # --------------------------------------------------------------------------- lock
 
 
-class _Lock:
-    """An exclusive, non-blocking lock on ``<build>/.lock`` for the whole build."""
-
-    def __init__(self, build_dir: Path):
-        self.path = build_dir / ".lock"
-
-    def __enter__(self):
-        import fcntl
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(self.path, "a+")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.fh.close()
-            raise BuildError(f"another build is running in {self.path.parent}/; wait for it to finish "
-                             "and run the command again") from None
-        return self
-
-    def __exit__(self, *exc):
-        self.fh.close()  # releases the lock
-        return False
+@contextlib.contextmanager
+def _locked(build_dir: Path):
+    """Hold ``<build>/.lock`` for the whole build; a second build in the folder stops at once."""
+    try:
+        with exclusive_lock(build_dir / ".lock"):
+            yield
+    except Locked:
+        raise BuildError(f"another build is running in {build_dir}/; wait for it to finish "
+                         "and run the command again") from None
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -180,14 +169,13 @@ def _run_notebook(name: str, out_dir: Path, params: dict, build_dir: Path) -> tu
     return name, proc.returncode, (proc.stdout + proc.stderr).strip()
 
 
-def _source_stamp(name: str) -> str:
-    return hashlib.sha256(notebook_path(name).read_bytes()).hexdigest()
+def _stamp(name: str, out_dir: Path) -> Stamp:
+    """The executed notebook's stamp: the SHA-256 of the notebook it was run from."""
+    return Stamp(out_dir / "notebooks" / f".{name}.source", sha256_file(notebook_path(name)))
 
 
 def _stale(name: str, out_dir: Path) -> bool:
-    stamp = out_dir / "notebooks" / f".{name}.source"
-    executed = out_dir / "notebooks" / f"{name}.ipynb"
-    return not (executed.is_file() and stamp.is_file() and stamp.read_text() == _source_stamp(name))
+    return not _stamp(name, out_dir).fresh(out_dir / "notebooks" / f"{name}.ipynb")
 
 
 def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
@@ -196,7 +184,7 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
         todo.append(LAST)
     first = [n for n in todo if n in PARALLEL]
     for n in todo:
-        (out_dir / "notebooks" / f".{n}.source").unlink(missing_ok=True)
+        _stamp(n, out_dir).clear()
 
     def finish(result):
         name, code, text = result
@@ -204,7 +192,7 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
             last = text.splitlines()[-1] if text else f"notebooks/{name}.ipynb failed (exit {code})"
             raise BuildError(last.removeprefix("error: "))
         say(f"  done     {name}.ipynb")
-        (out_dir / "notebooks" / f".{name}.source").write_text(_source_stamp(name))
+        _stamp(name, out_dir).write()
 
     if first:
         say(f"  running  {', '.join(n + '.ipynb' for n in first)} …")
@@ -262,7 +250,7 @@ def build(s: Settings, say=print) -> dict:
     published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
     build_id = digest(cohort_sha, s.params, published_sha, code_version())
     name = display_name(cohort_path)
-    with _Lock(s.build_dir):
+    with _locked(s.build_dir):
         doc = _up_to_date(s, build_id, name)
         if doc is not None:
             return doc
@@ -333,10 +321,10 @@ def summary_line(doc: dict, reports: Path) -> str:
 
 def clean() -> int:
     """Remove generated outputs: the build folder, reports, scratch and the figures (not their README)."""
-    build_dir = Path(_env("BUILD", "build"))
-    for path in (build_dir, Path(_env("REPORTS", "reports")), ROOT / "scratch"):
+    build_dir = Path(_env("BUILD"))
+    for path in (build_dir, Path(_env("REPORTS")), ROOT / "scratch"):
         shutil.rmtree(path, ignore_errors=True)
-    figures = Path(_env("FIGURES", "figures"))
+    figures = Path(_env("FIGURES"))
     if figures.is_dir():
         for f in figures.iterdir():
             if f.name != "README.md":

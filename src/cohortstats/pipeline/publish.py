@@ -34,6 +34,7 @@ from pathlib import Path
 
 from cohortstats.report.nbpages import Links
 from cohortstats.core.errors import OneLineError
+from cohortstats.core.files import Stamp
 from cohortstats.report.render import render_html
 from cohortstats.results import assemble, dumps, load_fragments
 
@@ -120,9 +121,7 @@ class _Kept:
 
     def fresh(self, *files: str) -> bool:
         """Kept, from the same inputs, with every one of ``files``."""
-        source = self.dir / ".source"
-        return (source.is_file() and source.read_text() == self.key
-                and all((self.dir / f).is_file() for f in files))
+        return Stamp(self.dir / ".source", self.key).fresh(*(self.dir / f for f in files))
 
     def begin(self) -> Path:
         """An empty folder to write the new outputs into."""
@@ -133,7 +132,7 @@ class _Kept:
 
     def commit(self) -> None:
         """Put the new outputs in place of the kept ones."""
-        (self.partial / ".source").write_text(self.key)
+        Stamp(self.partial / ".source", self.key).write()
         shutil.rmtree(self.dir, ignore_errors=True)
         self.partial.rename(self.dir)
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from cohortstats.stats.describe import complete_pairs
 from cohortstats.core.outcomes import UNIT_NOT_STATED
+from cohortstats.core.files import atomic_path, write_atomic
 from cohortstats.core.format import level_text, unit_part
 from cohortstats.core.rounding import fmt, fmt_short
 from cohortstats.results import Figure
@@ -383,12 +384,9 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
     fmt_ = path.suffix.lstrip(".").lower()
     if fmt_ not in _METADATA:
         raise ValueError(f"`path` must end in one of {{'.svg', '.pdf', '.png'}}; not {path.name!r}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with matplotlib.rc_context({k: v for k, v in RC.items()
-                                if k.startswith(("svg.", "pdf.", "path."))}):
+    with atomic_path(path) as tmp, matplotlib.rc_context(
+            {k: v for k, v in RC.items() if k.startswith(("svg.", "pdf.", "path."))}):
         fig.savefig(tmp, format=fmt_, metadata=_METADATA[fmt_], dpi=dpi)
-    tmp.replace(path)
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure is closed; others are left alone
         sys.modules["matplotlib.pyplot"].close(fig)
     return path
@@ -507,10 +505,7 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
         for suffix in (x for x in FORMATS if x in formats):
             files.append(save_figure(fig, figures_dir / f"{stem}.{suffix}").name)
     csv = figures_dir / f"{stem}.csv"
-    tmp = csv.with_name(f".{csv.name}.tmp")
-    text = figure_table(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(csv)
+    write_atomic(csv, figure_table(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g"))
     files.append(csv.name)
     level = level_text(conf_level)
     return Figure(
