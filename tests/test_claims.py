@@ -9,6 +9,8 @@ import pytest
 from cohortstats.stats import claims
 from support import ROOT
 
+from cohortstats.core.rounding import printed_interval, prints_as
+
 from cohortstats.steps.claims import verdict_sentence
 
 PUBLISHED = ROOT / "data" / "published.yml"
@@ -24,7 +26,7 @@ PUBLISHED = ROOT / "data" / "published.yml"
     ("10", "count", (10.0, 10.0)),        # counts: exactly
 ])
 def test_interval(text, kind, expected):
-    assert claims.interval(text, kind) == pytest.approx(expected)
+    assert printed_interval(text, kind) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("computed, text, kind, ok", [
@@ -43,13 +45,13 @@ def test_interval(text, kind, expected):
     (float("nan"), "23.5", "mean", False),
 ])
 def test_reproduces(computed, text, kind, ok):
-    assert claims.reproduces(computed, text, kind) is ok
+    assert prints_as(computed, text, kind) is ok
 
 
 @pytest.mark.parametrize("text", ["abc", "1.2.3", ""])
 def test_unreadable_printed_number(text):
     with pytest.raises(ValueError, match="cannot read"):
-        claims.interval(text)
+        printed_interval(text)
 
 
 @pytest.mark.parametrize("content, words", [

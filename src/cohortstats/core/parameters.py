@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 
 from cohortstats.core.errors import OneLineError, shown, shown_path  # noqa: F401
+from cohortstats.core.outcomes import parse_outcomes
+from cohortstats.core.notebooks import NOTEBOOKS, notebook_path
 
 __all__ = ["ParameterError", "OneLineError", "Parameters", "check_parameters", "METHODS",
            "METHOD_WORDS", "EXACT_BELOW", "PARAMETERS", "Parameter", "DEFAULTS", "by_make_name",
@@ -201,8 +203,6 @@ def check_parameters(outcomes=None, method=DEFAULTS["method"], conf_level=DEFAUL
     ParameterError
         One line naming the parameter, the allowed values and the bad one.
     """
-    from cohortstats.core.outcomes import parse_outcomes
-
     try:
         names = tuple(o.name for o in parse_outcomes(outcomes))
     except (TypeError, ValueError) as exc:
@@ -249,8 +249,6 @@ def main(argv=None) -> int:
         print(_help())
         return 0
     if argv[:1] == ["cells"]:
-        from cohortstats.core.notebooks import NOTEBOOKS, notebook_path
-
         stale = []
         for name in NOTEBOOKS:
             path = notebook_path(name)

@@ -47,6 +47,7 @@ from cohortstats.inputs.identifiers import PLAIN_STUDY_ID, identifier_column, id
     identifier_value, looks_like
 from cohortstats.core.outcomes import parse_outcomes
 from cohortstats.core.vocabulary import INDICATIONS, RACES, RESPONSES, SEX_CODES
+from cohortstats.core.paths import DEFAULT_COHORT
 
 __all__ = ["CohortError", "Cohort", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "INDICATIONS",
            "MAX_BYTES", "MAX_MAGNITUDE", "MAX_AGE", "MAX_TEXT", "MAX_ID", "load_cohort"]
@@ -616,7 +617,6 @@ def load_cohort(path, outcomes=None) -> Cohort:
         if col not in known:
             _check_text(shown, frame, col, rows, ids, numbers_allowed=col != "adverse_events")
 
-    from cohortstats.core.paths import DEFAULT_COHORT
     reconstructed = re.fullmatch(r"(?:R\d+\n)*R\d+", joined) is not None  # `make data` ids
     try:
         reconstructed = reconstructed or (DEFAULT_COHORT.is_file() and DEFAULT_COHORT.read_bytes() == raw)

@@ -66,6 +66,9 @@ from cohortstats.core.parameters import DEFAULTS
 from cohortstats.stats.forensics import (grid_totals, rounds_to, rounds_to_sd, signed_rank_support,
                         sumsq_window)
 from cohortstats.core.outcomes import describe as _describe
+from cohortstats.stats.paired import paired_signed_rank
+from cohortstats.core.paths import PUBLISHED
+from cohortstats.core.paths import DATA
 
 __all__ = [
     "COLUMNS", "RACES", "INDICATIONS", "RESPONSES", "OutcomeSpec", "OUTCOMES",
@@ -239,8 +242,6 @@ def _sprite_pairs(rng, n, z, spec, published):
 
 def _exact_p(before, after) -> float:
     """Exact conditional (ties-aware) two-sided p from the bundle's engine."""
-    from cohortstats.stats.paired import paired_signed_rank  # imported late: this module loads without it
-
     # Only the p is used here: conf_level=None skips the estimate and interval.
     res = paired_signed_rank(before, after, zero_method="wilcox", method="exact", conf_level=None)
     return float(res.pvalue)
@@ -490,8 +491,6 @@ def main(argv=None) -> int:
     """``python -m cohortstats.inputs.reconstruct --seed N --out data/cohort.csv``."""
     import yaml
 
-    from cohortstats.core.paths import PUBLISHED
-
     parser = argparse.ArgumentParser(
         prog="python -m cohortstats.inputs.reconstruct",
         description="Write a cohort consistent with every number in published.yml "
@@ -510,8 +509,6 @@ def main(argv=None) -> int:
         except ValueError:
             parser.error(f"SEED= must be a whole number; not {seed!r}")
     if args.out_default:
-        from cohortstats.core.paths import DATA
-
         args.out = str(DATA / ("cohort.csv" if args.seed == 0 else f"cohort-seed{args.seed}.csv"))
     with open(args.published, encoding="utf-8") as fh:
         published = yaml.safe_load(fh)["claims"]

@@ -22,8 +22,9 @@ import json
 import re
 import sys
 from pathlib import Path
+from cohortstats.core.imports import without_iri_grammar
 
-__all__ = ["CELLS", "ANCHOR", "cell_of", "anchor", "Links", "export_notebook", "anchors_in"]
+__all__ = ["CELLS", "ANCHOR", "cell_of", "anchor", "Links", "export_notebook"]
 
 #: nbconvert's id attribute for a cell: ``cell-id=<id>`` (templates/base/cell_id_anchor.j2).
 ANCHOR = "cell-id="
@@ -32,7 +33,10 @@ ANCHOR = "cell-id="
 #: after the outcome's name for ``outcomes.<name>.<field>``, else the second part of the
 #: key; ``None`` matches any field not listed.
 CELLS = {
-    ("cohort", None): ("01-cohort", "counts"),
+    ("cohort", "n"): ("01-cohort", "counts"),
+    ("cohort", "female"): ("01-cohort", "counts"),
+    ("cohort", "african_american"): ("01-cohort", "counts"),
+    ("cohort", None): ("01-cohort", "table1"),
     ("table1", None): ("01-cohort", "table1"),
     ("provenance", None): ("01-cohort", "start"),
     ("outcomes", "test"): ("02-outcomes", "test"),
@@ -154,13 +158,6 @@ class _Refs(html.parser.HTMLParser):
                 self.loads.append(v)
 
 
-def anchors_in(page: str) -> set[str]:
-    """Every ``id`` in an HTML page."""
-    p = _Refs()
-    p.feed(page)
-    return p.ids
-
-
 def _exporter():
     import jinja2
     from nbconvert import HTMLExporter
@@ -257,8 +254,6 @@ def main(argv=None) -> int:
     ap.add_argument("--masks", default="{}", help="JSON object: text -> replacement in the "
                     "injected-parameters cell")
     args = ap.parse_args(argv)
-    from cohortstats.core.imports import without_iri_grammar
-
     without_iri_grammar()
     try:
         export_notebooks(args.notebooks_dir, args.out_dir, json.loads(args.masks))

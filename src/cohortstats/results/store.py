@@ -24,6 +24,8 @@ from pathlib import Path
 from cohortstats.core.files import write_atomic
 from cohortstats.results.codec import FragmentError, from_jsonable, to_jsonable
 from cohortstats.results.records import FRAGMENTS, BuildKey, Results
+from cohortstats import __version__
+from cohortstats.core.paths import OUTCOMES_FILE
 
 __all__ = ["SCHEMA", "code_version", "build_key", "save_fragment", "load_fragment",
            "load_fragments", "assemble", "load_results", "lookup"]
@@ -38,9 +40,6 @@ def code_version() -> str:
 
     Fragments made by other code are never combined, even without a version bump.
     """
-    from cohortstats import __version__
-    from cohortstats.core.paths import OUTCOMES_FILE
-
     here = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for path in sorted(here.rglob("*")):

@@ -14,10 +14,12 @@ import yaml
 
 from cohortstats.core import rounding as _rounding
 from cohortstats.results.records import ClaimCheck, PCrossCheck, VariantMatch, PValueSource  # noqa: F401 (the records it returns)
+from cohortstats.results import lookup as _lookup
+from cohortstats.stats.forensics import signed_rank_pvalue
 
-__all__ = ["PublishedClaim", "ClaimCheck", "load_published", "load_source", "interval",
+__all__ = ["PublishedClaim", "ClaimCheck", "load_published", "load_source",
            "check_claims", "lookup", "PCrossCheck", "crosscheck_p", "VariantMatch", "PValueSource",
-           "p_value_sources", "paper_n", "evaluate", "verdict_sentence"]
+           "p_value_sources", "paper_n"]
 
 _KINDS = ("count", "mean", "sd", "p", "value")
 
@@ -77,7 +79,7 @@ def load_published(path) -> list[PublishedClaim]:
         if kind not in _KINDS:
             raise ValueError(f"{path}: claim {cid!r}: `kind` must be one of {set(_KINDS)}; not {kind!r}")
         text = str(spec["text"])
-        interval(text, kind)  # validate now, not at report time
+        _rounding.printed_interval(text, kind)  # validate now, not at report time
         out.append(PublishedClaim(id=str(cid), text=text, kind=kind,
                                   computed=str(spec["computed"]),
                                   statement=str(spec.get("statement", "")),
@@ -85,49 +87,8 @@ def load_published(path) -> list[PublishedClaim]:
     return out
 
 
-def interval(text: str, kind: str = "value") -> tuple[float, float]:
-    """The interval of values that print as ``text``.
-
-    A thin wrapper of :func:`cohortstats.core.rounding.printed_interval`, the bundle's
-    one rounding rule (round half up on the decimal value).
-
-    Parameters
-    ----------
-    text : str
-        "23.5", "12.25", "0.008", "P = 0.008", "< 0.001", "P < 0.05".
-    kind : str
-        ``count`` demands the exact integer.
-
-    Returns
-    -------
-    (low, high) : tuple of float
-        Values x with low <= x < high reproduce a non-negative text. For a count,
-        low == high.
-
-    Examples
-    --------
-    >>> interval("23.5")
-    (23.45, 23.55)
-    >>> interval("< 0.001", "p")
-    (0.0, 0.001)
-    """
-    return _rounding.printed_interval(text, kind)
-
-
-def reproduces(computed, text: str, kind: str) -> bool:
-    """Whether ``computed`` prints as ``text`` (see module docstring).
-
-    A thin wrapper of :func:`cohortstats.core.rounding.prints_as`: a float is read at
-    12 significant digits, so 23.449999999999996 from floating arithmetic is 23.45
-    and rounds half up to 23.5, as a person rounding would.
-    """
-    return _rounding.prints_as(computed, text, kind)
-
-
 def lookup(results, dotted: str):
     """The value at a dotted path in results (mappings or records); None when absent."""
-    from cohortstats.results import lookup as _lookup
-
     return _lookup(results, dotted)
 
 
@@ -149,8 +110,8 @@ def check_claims(claims: list[PublishedClaim], results: dict) -> list[ClaimCheck
         value = lookup(results, c.computed)
         value = None if value is None else float(value)
         out.append(ClaimCheck(id=c.id, published=c.text, kind=c.kind, statement=c.statement,
-                              unit=c.unit, computed=value, interval=interval(c.text, c.kind),
-                              reproduced=reproduces(value, c.text, c.kind)))
+                              unit=c.unit, computed=value, interval=_rounding.printed_interval(c.text, c.kind),
+                              reproduced=_rounding.prints_as(value, c.text, c.kind)))
     return out
 
 
@@ -172,8 +133,6 @@ def crosscheck_p(outcome: str, statistic: float, n_nonzero: int, p_reported: flo
     -------
     PCrossCheck
     """
-    from cohortstats.stats.forensics import signed_rank_pvalue
-
     total = n_nonzero * (n_nonzero + 1) / 2
     w = min(statistic, total - statistic)
     if n_nonzero > 60:
@@ -203,7 +162,7 @@ def paper_n(claims: list[PublishedClaim]) -> int | None:
     """The paper's number of patients: its count claim on ``cohort.n``."""
     for c in claims:
         if c.computed == "cohort.n" and c.kind == "count":
-            return int(interval(c.text, "count")[0])
+            return int(_rounding.printed_interval(c.text, "count")[0])
     return None
 
 
@@ -223,7 +182,7 @@ def p_value_sources(claims: list[PublishedClaim], outcomes: dict) -> tuple:
             continue
         o = outcomes[parts[1]]
         rows = tuple(VariantMatch(v.key, v.label, v.pvalue,
-                                  v.pvalue is not None and reproduces(v.pvalue, c.text, "p"))
+                                  v.pvalue is not None and _rounding.prints_as(v.pvalue, c.text, "p"))
                      for v in o.variants)
         check = None
         if o.test is not None:

@@ -16,6 +16,7 @@ import numpy as np
 from cohortstats.stats.paired import (EXACT_MAX_N, TIE_RTOL, merge_near_ties,
                      paired_signed_rank)
 from cohortstats.results.records import Variant, LeaveOneOut  # noqa: F401 (the records it returns)
+from cohortstats.stats.describe import complete_pairs
 
 __all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS",
            "SIDEDNESS"]
@@ -54,8 +55,6 @@ def _iv_options(method, alternative, conf_level=0.95, alpha=None):
 
 
 def _complete(before, after):
-    from cohortstats.stats.describe import complete_pairs
-
     b, a, _ = complete_pairs(before, after)
     return b, a
 

@@ -26,6 +26,7 @@ from cohortstats.core.parameters import DEFAULTS, FIGURE_FORMATS, Parameters, ch
 from cohortstats.core.paths import ROOT
 from cohortstats.inputs.cohortfile import CohortError, load_cohort
 from cohortstats.results import Provenance, build_key, load_fragments, save_fragment
+import importlib.metadata as md
 
 __all__ = ["Run", "InputError", "start", "upstream", "say", "show", "figure", "environment", "provenance"]
 
@@ -222,8 +223,6 @@ def figure(path) -> None:
 
 def environment() -> dict:
     """Versions of the software that computed the results, and the commit."""
-    import importlib.metadata as md
-
     env = {"python": platform.python_version()}
     for pkg in ("cohortstats", "numpy", "pandas", "scipy", "matplotlib", "seaborn", "papermill",
                 "ipykernel"):
