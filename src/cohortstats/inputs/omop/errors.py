@@ -47,6 +47,8 @@ def mask_url(url: str) -> str:
     query = "&".join(
         (kv.split("=", 1)[0] + "=" + _MASK) if kv.split("=", 1)[0].lower() == "password" else kv
         for kv in parts.query.split("&")) if parts.query else parts.query
+    if netloc == parts.netloc and query == parts.query:
+        return str(url)  # nothing to mask: as given (urlunsplit would drop an empty "//")
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
