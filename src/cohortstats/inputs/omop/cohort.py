@@ -65,22 +65,31 @@ def _mapped(col, mapping: dict):
     return ibis.cases(*[(col == k, v) for k, v in mapping.items()], else_=ibis.null("string"))
 
 
+def _semi(left, right, predicates):
+    """``left`` rows with a match in ``right``, as an inner join made distinct.
+
+    Not ``semi_join``: ibis 12's PostgreSQL compiler writes a semi join on a table used twice in
+    the query as ``LEFT SEMI JOIN``, which PostgreSQL does not know.
+    """
+    return left.join(right, predicates).select(*[left[c] for c in left.columns]).distinct()
+
+
 def _steps(t: dict, d: Definition) -> list:
     """Each attrition step's patients (person_id, index_date and, from step 3, person columns)."""
     p, de, co, op = t["person"], t["drug_exposure"], t["condition_occurrence"], t["observation_period"]
     drug = de.filter(de.drug_concept_id.isin(_concepts(t, d.index_drug).concept_id),
                      de.drug_exposure_start_date.notnull())
     index = drug.group_by("person_id").aggregate(index_date=_.drug_exposure_start_date.min())
-    s1 = index.semi_join(p, index.person_id == p.person_id)
+    s1 = index.filter(index.person_id.isin(p.person_id))
     sle = co.filter(co.condition_concept_id.isin(_concepts(t, d.condition).concept_id))
-    s2 = s1.semi_join(sle, [s1.person_id == sle.person_id, sle.condition_start_date <= s1.index_date])
+    s2 = _semi(s1, sle, [s1.person_id == sle.person_id, sle.condition_start_date <= s1.index_date])
     people = p.group_by("person_id").aggregate(
         gender=_.gender_concept_id.min(), yob=_.year_of_birth.min(),
         race=_.race_concept_id.min(), ethnicity=_.ethnicity_concept_id.min())
     aged = s2.join(people, "person_id").mutate(age=_.index_date.year() - _.yob)
     s3 = aged.filter(aged.age <= d.max_age_years)
     end = s3.index_date + ibis.interval(days=d.observation_days_after_index)
-    s4 = s3.semi_join(op, [s3.person_id == op.person_id, op.observation_period_start_date <= s3.index_date,
+    s4 = _semi(s3, op, [s3.person_id == op.person_id, op.observation_period_start_date <= s3.index_date,
                            op.observation_period_end_date >= end])
     s5 = s4.filter(s4.gender.isin(list(SEX)))
     return [p.select("person_id").distinct(), s1, s2, s3, s4, s5]
@@ -112,7 +121,7 @@ def _dose(t: dict, o: DoseOutcome, points: dict, base):
         at = base.select("person_id", at=base.index_date + ibis.interval(days=offset))
         j = at.join(ex, [at.person_id == ex.person_id, ex.start <= at.at, ex.end >= at.at])
         agg = j.group_by(at.person_id).aggregate(
-            n=_.count(), bad=_.daily.isnull().cast("int64").sum(), total=_.daily.sum())
+            n=_.count(), bad=ibis.ifelse(_.daily.isnull(), 1, 0).sum(), total=_.daily.sum())
         cols[point] = (agg, ibis.cases((agg.n.isnull(), 0.0), (agg.bad > 0, ibis.null("float64")),
                                        else_=agg.total), agg.bad.coalesce(0))
     return cols
@@ -139,7 +148,7 @@ def _measurement(t: dict, o: MeasurementOutcome, followup: int, base):
                          target=base.index_date + day(days=followup))
         j = at.join(m, [at.person_id == m.person_id, m.measurement_date >= at.low,
                         m.measurement_date <= at.high])
-        other = j.group_by(at.person_id).aggregate(other=(~_.ok).cast("int64").sum())
+        other = j.group_by(at.person_id).aggregate(other=ibis.ifelse(_.ok, 0, 1).sum())
         good = j.filter(j.ok)
         ranked = good.mutate(rank=ibis.row_number().over(group_by=good.person_id, order_by=order(good)))
         chosen = ranked.filter(ranked["rank"] == 0).select("person_id", value=ranked.value_as_number)
