@@ -199,6 +199,7 @@ def test_patient_order_follows_index_date(tmp_path):
     assert column(e, "prednisone_mg_baseline") == [5.0, 0.0]
 
 
+@pytest.mark.slow
 def test_as_found_upper_case_and_text_numbers(tmp_path):
     rows = attrition_cdm()
     drug(rows, 1, 22, -10, 19, 45, 30)     # 45 x 5 / 30 = 7.5
@@ -211,6 +212,7 @@ def test_as_found_upper_case_and_text_numbers(tmp_path):
     assert upper.attrition == plain.attrition == text.attrition
 
 
+@pytest.mark.slow
 def test_v53_and_v54_columns(tmp_path):
     rows = attrition_cdm()
     esr(rows, 2, 180, 4.0)
@@ -247,6 +249,7 @@ def test_nobody_is_one_line_naming_the_step(tmp_path):
            "the index date, 0 aged 18 or less at index)" in str(err.value)
 
 
+@pytest.mark.slow
 def test_same_cdm_same_bytes(tmp_path):
     rows = attrition_cdm()
     esr(rows, 3, 0, 3.0)
