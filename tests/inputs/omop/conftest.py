@@ -33,6 +33,7 @@ class Postgres:
     url: str
     host: str
     port: int
+    password: str = PASSWORD
     user: str = "postgres"
 
 
