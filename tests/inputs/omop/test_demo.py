@@ -71,3 +71,20 @@ def test_flow_diagram_is_deterministic(demo_cdm):
     assert svg.startswith("<?xml") and "n = 15" in svg and "excluded: 2" in svg  # 14 -> 12
     assert "<dc:date>" not in svg
     assert attrition_dict(e)["attrition"][-1] == {"label": "analysed (sex recorded as F or M)", "n": 10}
+
+
+@pytest.mark.slow
+def test_notebook_runs_with_its_defaults_on_the_demo(tmp_path):
+    import nbformat
+    import papermill
+
+    source = ROOT / "notebooks" / "00-extract.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    assert all(c.get("execution_count") is None and not c.get("outputs") for c in nb.cells
+               if c.cell_type == "code")  # committed without outputs
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), cwd=str(ROOT / "notebooks"),
+                               parameters={"output_dir": str(tmp_path / "scratch")},
+                               kernel_name="python3", progress_bar=False)
+    text = (tmp_path / "scratch" / "cohort.csv").read_text()
+    assert text.count("\n") == 11 and text.startswith("patient_id,")  # header + the 10 patients
