@@ -1,0 +1,198 @@
+"""The cohort as ibis expressions over the CDM: run inside the engine, one row per patient back.
+
+:func:`build` returns two expressions: the attrition (one row per step: persons in the CDM, with
+an index exposure, with the condition on or before index, of the age, observed long enough,
+analysed) and the cohort (one row per analysed patient, ordered, with no person_id and no date:
+the study's own sequence number, sex, race, ethnicity, age and the outcome values, plus per
+patient the count of data left out). Concepts are resolved here, by vocabulary and code, through
+``concept`` and ``concept_ancestor``; sex, race and ethnicity by their standard ids.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import ibis
+from ibis import _
+
+from .definition import Definition, DoseOutcome, MeasurementOutcome
+
+__all__ = ["Plan", "build", "STEPS", "SEX", "RACE", "ETHNICITY", "left_out_column"]
+
+#: Standard person concept ids (many CDMs ship no concept rows for these).
+SEX = {8532: "F", 8507: "M"}
+RACE = {8516: "Black or African American", 8527: "White", 8515: "Asian",
+        8657: "American Indian or Alaska Native", 8557: "Native Hawaiian or Other Pacific Islander"}
+ETHNICITY = {38003563: "hispanic_or_latino", 38003564: "not_hispanic_or_latino"}
+
+
+def STEPS(d: Definition) -> tuple:
+    """The attrition steps' labels for definition ``d``, in order."""
+    return ("persons in the CDM",
+            f"with a {d.index_drug.label} exposure",
+            f"with {d.condition.label} on or before the index date",
+            f"aged {d.max_age_years} or less at index",
+            f"observed from the index date to {d.observation_days_after_index} days after",
+            "analysed (sex recorded as F or M)")
+
+
+def left_out_column(name: str, point: str) -> str:
+    """The internal column counting one patient's data left out for ``name`` at ``point``."""
+    return f"_left_out_{name}_{point}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The two expressions of an extraction (nothing has run yet)."""
+
+    attrition: object
+    cohort: object
+
+
+def _concepts(t: dict, cs):
+    """The concept ids of ``cs``: its codes in its vocabulary, and their descendants if asked."""
+    c = t["concept"]
+    roots = c.filter(c.vocabulary_id == cs.vocabulary_id,
+                     c.concept_code.isin(list(cs.concept_codes))).select("concept_id")
+    if not cs.descendants:
+        return roots
+    ca = t["concept_ancestor"]
+    below = ca.join(roots, ca.ancestor_concept_id == roots.concept_id).select(
+        concept_id=ca.descendant_concept_id)
+    return roots.union(below, distinct=True)
+
+
+def _mapped(col, mapping: dict):
+    return ibis.cases(*[(col == k, v) for k, v in mapping.items()], else_=ibis.null("string"))
+
+
+def _semi(left, right, predicates):
+    """``left`` rows with a match in ``right``, as an inner join made distinct.
+
+    Not ``semi_join``: ibis 12's PostgreSQL compiler writes a semi join on a table used twice in
+    the query as ``LEFT SEMI JOIN``, which PostgreSQL does not know.
+    """
+    return left.join(right, predicates).select(*[left[c] for c in left.columns]).distinct()
+
+
+def _steps(t: dict, d: Definition) -> list:
+    """Each attrition step's patients (person_id, index_date and, from step 3, person columns)."""
+    p, de, co, op = t["person"], t["drug_exposure"], t["condition_occurrence"], t["observation_period"]
+    drug = de.filter(de.drug_concept_id.isin(_concepts(t, d.index_drug).concept_id),
+                     de.drug_exposure_start_date.notnull())
+    index = drug.group_by("person_id").aggregate(index_date=_.drug_exposure_start_date.min())
+    s1 = index.filter(index.person_id.isin(p.person_id))
+    sle = co.filter(co.condition_concept_id.isin(_concepts(t, d.condition).concept_id))
+    s2 = _semi(s1, sle, [s1.person_id == sle.person_id, sle.condition_start_date <= s1.index_date])
+    people = p.group_by("person_id").aggregate(
+        gender=_.gender_concept_id.min(), yob=_.year_of_birth.min(),
+        race=_.race_concept_id.min(), ethnicity=_.ethnicity_concept_id.min())
+    aged = s2.join(people, "person_id").mutate(age=_.index_date.year() - _.yob)
+    s3 = aged.filter(aged.age <= d.max_age_years)
+    end = s3.index_date + ibis.interval(days=d.observation_days_after_index)
+    s4 = _semi(s3, op, [s3.person_id == op.person_id, op.observation_period_start_date <= s3.index_date,
+                           op.observation_period_end_date >= end])
+    s5 = s4.filter(s4.gender.isin(list(SEX)))
+    return [p.select("person_id").distinct(), s1, s2, s3, s4, s5]
+
+
+def _attrition(steps: list):
+    parts = [s.aggregate(step=ibis.literal(i, "int64"), n=s.person_id.nunique())
+             for i, s in enumerate(steps)]
+    return ibis.union(*parts).order_by("step")
+
+
+def _dose(t: dict, o: DoseOutcome, points: dict, base):
+    """Per patient and time point: the summed daily dose, and the count of undosed exposures."""
+    ingredient = _concepts(t, replace(o.ingredient, descendants=False))
+    ds = t["drug_strength"]
+    strength = ds.filter(ds.ingredient_concept_id.isin(ingredient.concept_id),
+                         ds.amount_unit_concept_id.isin(_concepts(t, o.amount_unit).concept_id),
+                         ds.amount_value.notnull()
+                         ).group_by("drug_concept_id").aggregate(amount=_.amount_value.max())
+    de = t["drug_exposure"]
+    de = de.filter(de.drug_concept_id.isin(_concepts(t, o.ingredient).concept_id))
+    ex = de.left_join(strength, de.drug_concept_id == strength.drug_concept_id).select(
+        person_id=de.person_id, start=de.drug_exposure_start_date,
+        end=de.drug_exposure_end_date.coalesce(de.drug_exposure_start_date),
+        daily=ibis.ifelse(de.days_supply > 0, de.quantity * strength.amount / de.days_supply,
+                          ibis.null("float64")))
+    cols = {}
+    for point, offset in points.items():
+        at = base.select("person_id", at=base.index_date + ibis.interval(days=offset))
+        j = at.join(ex, [at.person_id == ex.person_id, ex.start <= at.at, ex.end >= at.at])
+        agg = j.group_by(at.person_id).aggregate(
+            n=_.count(), bad=ibis.ifelse(_.daily.isnull(), 1, 0).sum(), total=_.daily.sum())
+        cols[point] = (agg, ibis.cases((agg.n.isnull(), 0.0), (agg.bad > 0, ibis.null("float64")),
+                                       else_=agg.total), agg.bad.coalesce(0))
+    return cols
+
+
+def _measurement(t: dict, o: MeasurementOutcome, followup: int, base):
+    """Per patient and time point: the value chosen in the window, and other-unit counts."""
+    m = t["measurement"]
+    m = m.filter(m.measurement_concept_id.isin(_concepts(t, o.concepts).concept_id),
+                 m.value_as_number.notnull())
+    m = m.mutate(ok=m.unit_concept_id.isin(_concepts(t, o.unit).concept_id).coalesce(False))
+    day = ibis.interval
+    windows = {
+        "baseline": (base.index_date - day(days=o.baseline_days_before), base.index_date,
+                     lambda j: [ibis.desc(j.measurement_date), ibis.desc(j.measurement_id)]),
+        "6mo": (base.index_date + day(days=followup - o.followup_window_days),
+                base.index_date + day(days=followup + o.followup_window_days),
+                lambda j: [j.measurement_date.delta(j.target, unit="day").abs(), j.measurement_date,
+                           ibis.desc(j.measurement_id)]),
+    }
+    cols = {}
+    for point, (low, high, order) in windows.items():
+        at = base.select("person_id", low=low, high=high,
+                         target=base.index_date + day(days=followup))
+        j = at.join(m, [at.person_id == m.person_id, m.measurement_date >= at.low,
+                        m.measurement_date <= at.high])
+        other = j.group_by(at.person_id).aggregate(other=ibis.ifelse(_.ok, 0, 1).sum())
+        good = j.filter(j.ok)
+        ranked = good.mutate(rank=ibis.row_number().over(group_by=good.person_id, order_by=order(good)))
+        chosen = ranked.filter(ranked["rank"] == 0).select("person_id", value=ranked.value_as_number)
+        cols[point] = (chosen, other)
+    return cols
+
+
+def build(tables: dict, d: Definition, outcomes: bool = True) -> Plan:
+    """The attrition and cohort expressions for definition ``d`` over normalised CDM ``tables``.
+
+    Parameters
+    ----------
+    tables : dict
+        CDM table name -> ibis table with :data:`cohortstats.inputs.omop.cdm.COLUMNS`.
+    d : Definition
+    outcomes : bool
+        False: the attrition alone (``drug_strength`` and ``measurement`` are not needed).
+
+    Returns
+    -------
+    Plan
+    """
+    steps = _steps(tables, d)
+    if not outcomes:
+        return Plan(attrition=_attrition(steps), cohort=None)
+    base = steps[-1]
+    out = base
+    names = {"seq": ibis.row_number().over(order_by=[base.index_date, base.person_id]) + 1,
+             "sex": _mapped(base.gender, SEX), "race": _mapped(base.race, RACE),
+             "ethnicity": _mapped(base.ethnicity, ETHNICITY), "age_years": base.age}
+    joins = []
+    for o in d.outcomes:
+        if isinstance(o, DoseOutcome):
+            for point, (agg, value, bad) in _dose(tables, o, {"baseline": 0, "6mo": d.followup_days},
+                                                  base).items():
+                joins.append(agg)
+                names[f"{o.name}_{point}"] = value
+                names[left_out_column(o.name, point)] = bad
+        else:
+            for point, (chosen, other) in _measurement(tables, o, d.followup_days, base).items():
+                joins += [chosen, other]
+                names[f"{o.name}_{point}"] = chosen.value
+                names[left_out_column(o.name, point)] = other.other.coalesce(0)
+    for j in joins:
+        out = out.left_join(j, out.person_id == j.person_id)
+    cohort = out.select(**names).order_by("seq")
+    return Plan(attrition=_attrition(steps), cohort=cohort)

@@ -1,0 +1,246 @@
+"""Extract a cohort from an OMOP CDM and write it as a cohort file (data/README.md's format).
+
+:func:`extract` runs the attrition and the cohort inside the engine (DuckDB, PostgreSQL, any ibis
+backend) and brings back one row per analysed patient; :func:`write_cohort_csv` writes the file
+atomically; :func:`attrition_dict` is the attrition as plain data for the report.
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cohortstats.parameters import shown_path
+
+from .cdm import COLUMNS, Cdm, open_cdm
+from .cohort import STEPS, build, left_out_column
+from .definition import Definition, DoseOutcome
+from .errors import OmopError, one_line
+
+__all__ = ["Step", "OutcomeCounts", "Extraction", "extract", "write_cohort_csv", "attrition_dict",
+           "cohort_csv_text", "PAPER_RACES", "COLUMNS_OUT"]
+
+#: The cohort file's columns before the outcomes, and after them.
+_FIRST = ("patient_id", "sex", "race", "age_years")
+_LAST = ("indications", "response_6mo", "adverse_events", "ethnicity")
+#: The paper's race words (today's loader) for the OMB words the extraction writes.
+PAPER_RACES = {"Black or African American": "African-American", "White": "White", "Asian": "Asian",
+               "American Indian or Alaska Native": "Other",
+               "Native Hawaiian or Other Pacific Islander": "Other"}
+COLUMNS_OUT = _FIRST + _LAST
+
+
+@dataclass(frozen=True)
+class Step:
+    """One attrition step: its label and the number of persons left."""
+
+    label: str
+    n: int
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """One outcome column's counts over the analysed patients.
+
+    ``left_out`` counts the data not used: for a dose, active exposures whose daily dose could not
+    be computed (the value is then not recorded); for a measurement, measurements in the window in
+    another unit. ``reason`` says which.
+    """
+
+    column: str
+    found: int
+    not_recorded: int
+    left_out: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """An extracted cohort.
+
+    Attributes
+    ----------
+    cohort : pandas.DataFrame
+        One row per analysed patient in data/README.md's columns; ``patient_id`` is a new study id
+        (S001, S002, ... in index-date order); no person_id, source value or date.
+    attrition : tuple of Step
+    outcomes : tuple of OutcomeCounts
+    definition_sha256 : str
+    cdm : str
+        Where the CDM was, password masked.
+    """
+
+    cohort: pd.DataFrame = field(repr=False)
+    attrition: tuple
+    outcomes: tuple
+    definition_sha256: str
+    cdm: str
+
+    @property
+    def n(self) -> int:
+        """Number of analysed patients."""
+        return len(self.cohort)
+
+
+def _tables(cdm: Cdm, names) -> dict:
+    return {name: cdm.table(name) for name in names}
+
+
+def _run(cdm: Cdm, expr):
+    try:
+        return expr.to_pandas()
+    except OmopError:
+        raise
+    except Exception as exc:  # the engine's reason in one line, with secrets scrubbed
+        raise OmopError(f"{cdm.where()}: the query failed: {one_line(exc)}") from None
+
+
+def _counts(frame: pd.DataFrame, d: Definition) -> tuple:
+    out = []
+    for o in d.outcomes:
+        reason = "dose not computable" if isinstance(o, DoseOutcome) else "unit not " + o.unit.label
+        for point in ("baseline", "6mo"):
+            col = f"{o.name}_{point}"
+            values = frame[col]
+            out.append(OutcomeCounts(col, int(values.notna().sum()), int(values.isna().sum()),
+                                     int(frame[left_out_column(o.name, point)].sum()), reason))
+    return tuple(out)
+
+
+def _nobody(cdm: Cdm, steps: tuple) -> OmopError:
+    first = next(i for i, s in enumerate(steps) if s.n == 0)
+    before = steps[first - 1] if first else None
+    tail = f"{before.n} {before.label}, 0 {steps[first].label}" if before else "the CDM has no person"
+    return OmopError(f"{cdm.where()}: nobody meets the cohort definition ({tail}).")
+
+
+def extract(con_or_url, definition: Definition, schema: str | None = None) -> Extraction:
+    """Extract the cohort of ``definition`` from a CDM.
+
+    Parameters
+    ----------
+    con_or_url : str or ibis.BaseBackend
+        ``duckdb:///path/cdm.duckdb``, ``postgresql://user@host:5432/db``, any ``ibis.connect`` URL,
+        or an open connection.
+    definition : Definition
+        From :func:`~cohortstats.inputs.omop.definition.load_definition`.
+    schema : str, optional
+        The schema holding the CDM tables.
+
+    Returns
+    -------
+    Extraction
+
+    Raises
+    ------
+    OmopError
+        One line: a connection that fails, a missing table or column, or a definition that selects
+        nobody (naming the step that leaves nobody). Passwords are masked.
+    """
+    cdm = open_cdm(con_or_url, schema)
+    # The attrition needs neither drug_strength nor measurement: a CDM where nobody qualifies says
+    # so even when those tables are unusable.
+    people = ("person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
+              "concept_ancestor")
+    tables = _tables(cdm, people)
+    counts = _run(cdm, build(tables, definition, outcomes=False).attrition)
+    found = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
+    steps = tuple(Step(label, found.get(i, 0)) for i, label in enumerate(STEPS(definition)))
+    if steps[-1].n == 0:
+        raise _nobody(cdm, steps)
+    tables.update(_tables(cdm, [t for t in COLUMNS if t not in tables]))
+    frame = _run(cdm, build(tables, definition).cohort)
+    return Extraction(cohort=_shape(frame, definition), attrition=steps,
+                      outcomes=_counts(frame, definition), definition_sha256=definition.sha256,
+                      cdm=cdm.where())
+
+
+def _shape(frame: pd.DataFrame, d: Definition) -> pd.DataFrame:
+    width = max(3, len(str(len(frame))))
+    out = pd.DataFrame({"patient_id": [f"S{int(i):0{width}d}" for i in frame["seq"]]})
+    out["sex"] = frame["sex"].fillna("").to_numpy()
+    out["race"] = frame["race"].fillna("").to_numpy()
+    out["age_years"] = frame["age_years"].astype("float64").to_numpy()
+    for o in d.outcomes:
+        for point in ("baseline", "6mo"):
+            out[f"{o.name}_{point}"] = frame[f"{o.name}_{point}"].astype("float64").to_numpy()
+    for col in ("indications", "response_6mo", "adverse_events"):
+        out[col] = ""
+    out["ethnicity"] = frame["ethnicity"].fillna("").to_numpy()
+    return out
+
+
+def _number(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    x = round(float(x), 6) + 0.0  # 1e-6 of the unit: the same text from every engine's sums
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
+    """The cohort file's text (UTF-8, LF, header, numbers plain, empty = not recorded).
+
+    Parameters
+    ----------
+    extraction : Extraction
+    races : {"omb", "paper"}
+        ``omb`` writes the OMB race words ("Black or African American"); ``paper`` writes the
+        paper's words that today's loader accepts (:data:`PAPER_RACES`; the two Pacific and
+        American Indian categories become ``Other``).
+    """
+    if races not in ("omb", "paper"):
+        raise OmopError(f"races must be 'omb' or 'paper'; not {races!r}.")
+    frame = extraction.cohort
+    lines = [",".join(frame.columns)]
+    numeric = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+    for row in frame.itertuples(index=False):
+        cells = []
+        for col, value in zip(frame.columns, row):
+            if col in numeric:
+                cells.append(_number(value))
+            elif col == "race" and races == "paper":
+                cells.append(PAPER_RACES.get(value, value))
+            else:
+                cells.append(str(value))
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def write_text_atomically(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, renamed whole."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    except OSError as exc:
+        raise OmopError(f"{shown_path(path)}: cannot write ({exc.strerror}).") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OmopError(f"{shown_path(path)}: cannot write ({exc.strerror}).") from None
+        raise
+
+
+def write_cohort_csv(extraction: Extraction, path, races: str = "omb") -> None:
+    """Write the cohort file atomically (see :func:`cohort_csv_text`); never a partial file."""
+    write_text_atomically(path, cohort_csv_text(extraction, races))
+
+
+def attrition_dict(extraction: Extraction) -> dict:
+    """The attrition and outcome counts as plain data (JSON-ready, no identifier, no date)."""
+    return {
+        "cdm": extraction.cdm,
+        "definition_sha256": extraction.definition_sha256,
+        "attrition": [{"label": s.label, "n": s.n} for s in extraction.attrition],
+        "outcomes": [{"column": o.column, "found": o.found, "not_recorded": o.not_recorded,
+                      "left_out": o.left_out, "left_out_reason": o.reason} for o in extraction.outcomes],
+    }
