@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cohortstats.cohortfile import load_cohort
+from cohortstats.inputs.cohortfile import load_cohort
 from cohortstats.inputs.omop import attrition_dict, extract, load_definition, write_cohort_csv
 from cohortstats.inputs.omop.__main__ import main
-from cohortstats.inputs.omop.flow import flow_svg
+from cohortstats.report.flow import flow_svg
 
 ROOT = Path(__file__).resolve().parents[3]
 DEF = load_definition(ROOT / "data" / "omop_cohort.yml")

@@ -1,4 +1,4 @@
-"""The notebook's steps (notebooks/00-extract.ipynb): one named function per cell."""
+"""The steps of ``00-extract``: the cohort out of an OMOP CDM, one named function per cell."""
 from __future__ import annotations
 
 import os
@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .definition import Definition
-from .errors import OmopError
-from .extract import Extraction, extract, write_cohort_csv
-from .flow import flow_svg
+from cohortstats.core.paths import DEFAULT_COHORT
+from cohortstats.inputs.omop import Definition, Extraction, OmopError, extract, load_definition, write_cohort_csv
+from cohortstats.inputs.omop.demo import write_demo_cdm
+from cohortstats.report.flow import flow_svg
+from cohortstats.steps.notebook import show
 
-__all__ = ["resolve_cdm", "extract_in_lab", "attrition_table", "flow_diagram", "write_in_lab"]
-
-_ROOT = Path(__file__).resolve().parents[4]
+__all__ = ["resolve_cdm", "definition", "run", "attrition_table", "flow_diagram", "write_cohort"]
 
 
 def resolve_cdm(cdm: str) -> str:
@@ -29,27 +28,32 @@ def resolve_cdm(cdm: str) -> str:
     return os.environ[var]
 
 
-def extract_in_lab(definition: Definition, cdm: str = "", schema: str = "",
-                   output_dir: str = "../scratch") -> Extraction:
+def definition(path) -> Definition:
+    """Read and check the cohort definition (one line naming the key on a bad one)."""
+    return load_definition(path)
+
+
+def run(definition: Definition, cdm: str = "", schema: str = "",
+        output_dir: str = "../scratch") -> Extraction:
     """Extract from ``cdm``; with an empty ``cdm``, build the demo CDM in ``output_dir`` first."""
     if not cdm:
-        from .demo import write_demo_cdm
-
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         path = Path(output_dir) / "demo-cdm.duckdb"
-        write_demo_cdm(_ROOT / "data" / "cohort.csv", path)
+        write_demo_cdm(DEFAULT_COHORT, path)
         return extract(f"duckdb://{path.resolve()}", definition)
     return extract(resolve_cdm(cdm), definition, schema=schema or None)
 
 
 def attrition_table(extraction: Extraction) -> pd.DataFrame:
-    """The attrition as a table: step, persons left, excluded at that step."""
+    """The attrition as a table (step, persons left, excluded at that step), shown."""
     rows, before = [], None
     for step in extraction.attrition:
         rows.append({"step": step.label, "n": step.n,
                      "excluded": "" if before is None else before - step.n})
         before = step.n
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    show(frame, "Who was left out at each step of the definition:")
+    return frame
 
 
 def flow_diagram(extraction: Extraction):
@@ -59,7 +63,7 @@ def flow_diagram(extraction: Extraction):
     return SVG(flow_svg(extraction.attrition, title="Cohort selection"))
 
 
-def write_in_lab(extraction: Extraction, output_dir: str = "../scratch", races: str = "omb") -> str:
+def write_cohort(extraction: Extraction, output_dir: str = "../scratch", races: str = "omb") -> str:
     """Write ``output_dir``/cohort.csv and return its path."""
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     path = Path(output_dir) / "cohort.csv"
