@@ -30,7 +30,7 @@ ENV_STAMP  := $(if $(filter $(VENV)/bin/python,$(PY)),$(VENV)/.installed,)
 UV_VERSION := 0.13.8
 export PYTHONHASHSEED := 0
 
-.PHONY: help report verify test test-fast data lab bench clean env lock hooks reference browser
+.PHONY: help report verify cohort test test-fast data lab bench clean env lock hooks reference browser postgres
 
 help: ## list the targets (this text)
 	@echo "The reproducible bundle for Wu et al., Lupus 2017 (lenalidomide in pediatric SLE)."
@@ -47,12 +47,15 @@ report: $(ENV_STAMP) ## regenerate the Results: reports/results.html, results.js
 verify: $(ENV_STAMP) ## build, then fail (non-zero exit) unless every published number is reproduced
 	@MPLBACKEND=agg $(PY) -m cohortstats.pipeline verify
 
+cohort: $(ENV_STAMP) ## extract the cohort from an OMOP CDM into a cohort file (CDM=url OUT=cohort.csv)
+	@$(PY) -m cohortstats.pipeline cohort
+
 # pytest with only the plugins the suite uses, named: an autoloaded plugin's whole package
 # (hypothesis's 100 modules) is assertion-rewritten and compiled again in every worker (~2 s each).
 PYTEST = PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider \
          -p xdist.plugin -p _hypothesis_pytestplugin -n 2
 
-test: $(ENV_STAMP) browser ## run the whole test suite (unit tests, notebooks, pipeline, browser)
+test: $(ENV_STAMP) browser postgres ## run the whole test suite (unit tests, notebooks, pipeline, browser, PostgreSQL)
 	@$(PYTEST)
 
 test-fast: $(ENV_STAMP) ## run the unit tests only (no notebook, no build, no browser)
@@ -60,6 +63,9 @@ test-fast: $(ENV_STAMP) ## run the unit tests only (no notebook, no build, no br
 
 browser: ## install what the browser test needs (Debian's chromium, pinned axe-core)
 	@bash tools/setup-browser.sh
+
+postgres: ## install what the PostgreSQL tests need (Debian's postgresql; the tests start their own server)
+	@bash tools/setup-postgres.sh || [ $$? = 77 ]
 
 data: $(ENV_STAMP) ## rebuild data/cohort.csv from data/published.yml (SEED=n writes data/cohort-seed<n>.csv)
 	@$(PY) -m cohortstats.inputs.reconstruct --out-default
@@ -73,6 +79,7 @@ bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold
 	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
 	@echo "== bench/bench_signed_rank.py"; $(PY) bench/bench_signed_rank.py
 	@echo "== bench/bench_build.py"; $(PY) bench/bench_build.py
+	@echo "== bench/bench_omop.py"; $(PY) bench/bench_omop.py
 
 reference: ## regenerate tests/reference/signed_rank_reference.json with R (coin, exactRankTests)
 	@bash tools/setup-r.sh

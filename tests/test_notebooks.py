@@ -32,9 +32,17 @@ def parameters(path) -> dict:
 
 
 def test_numbered_in_run_order_as_the_pipeline_runs_them():
-    from cohortstats.core.notebooks import NOTEBOOKS as ORDER
+    from cohortstats.core.notebooks import EVERY_NOTEBOOK, NOTEBOOKS as ORDER
 
-    assert [p.stem for p in NOTEBOOKS] == list(ORDER)
+    assert [p.stem for p in NOTEBOOKS] == list(EVERY_NOTEBOOK)
+    assert list(EVERY_NOTEBOOK[-len(ORDER):]) == list(ORDER)  # 00-extract comes before the analysis
+
+
+def test_parameters_cells_are_written_from_the_one_declaration():
+    """Every notebook's parameters cell is what cohortstats.core.parameters.PARAMETERS says."""
+    from cohortstats.core.parameters import main
+
+    assert main(["cells", "--check"]) == 0
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -50,7 +58,7 @@ def test_valid_nbformat(path):
     nbformat.validate(nbformat.read(path, as_version=4))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem != "00-extract"], ids=lambda p: p.name)
 def test_parameters_are_what_the_pipeline_passes(path):
     """Every parameter the pipeline hands a notebook is declared there (papermill would warn and
     inject it anyway), and each default writes to ../scratch, never to ../build."""

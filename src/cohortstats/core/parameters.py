@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from cohortstats.core.errors import OneLineError, shown, shown_path  # noqa: F401
 from cohortstats.core.outcomes import parse_outcomes
-from cohortstats.core.notebooks import NOTEBOOKS, notebook_path
+from cohortstats.core.notebooks import EVERY_NOTEBOOK, notebook_path
 
 __all__ = ["ParameterError", "OneLineError", "Parameters", "check_parameters", "METHODS",
            "METHOD_WORDS", "EXACT_BELOW", "PARAMETERS", "Parameter", "DEFAULTS", "by_make_name",
@@ -42,6 +42,7 @@ METHOD_WORDS = {
 FIGURE_FORMATS = ("svg", "pdf", "png")
 
 _ANALYSIS = ("01-cohort", "02-outcomes", "03-sensitivity", "04-claims")
+_EXTRACT = ("00-extract",)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,17 @@ PARAMETERS = (
     Parameter("figure_formats", None, FIGURE_FORMATS, "list",
               'formats of the saved figures, of "svg", "pdf", "png"', ("02-outcomes",)),
     Parameter("output_dir", None, "scratch", "str",
-              "this run's results and figures; make report uses build/, never this", _ANALYSIS,
-              path=True),
+              "this run's results and figures; make report uses build/, never this",
+              _EXTRACT + _ANALYSIS, path=True),
+    Parameter("cdm", "CDM", "", "str",
+              'an OMOP CDM: a URL (duckdb:///cdm.duckdb, postgresql://user@host/db; the password in '
+              '~/.pgpass or PGPASSWORD, never here) or a connection NAME (URL in $CDM_URL_<NAME>); '
+              '"" = the cohort file (make) or the demo CDM (notebook)', _EXTRACT),
+    Parameter("schema", "CDM_SCHEMA", "", "str",
+              'the schema holding the CDM tables ("" = the connection\'s default)', _EXTRACT),
+    Parameter("definition", "CDM_DEFINITION", "data/omop_cohort.yml", "str",
+              "the cohort definition for an OMOP CDM (YAML)", _EXTRACT, path=True),
+    Parameter("out", "OUT", "cohort.csv", "str", "the cohort file make cohort writes", path=True),
     Parameter("jobs", "JOBS", "", "int", "notebooks run side by side (default: the number of cores)"),
     Parameter("seed", "SEED", 0, "int", "seed of the reconstruction (make data)"),
     Parameter("build", "BUILD", "build", "str", "the pipeline's work folder", path=True),
@@ -250,7 +260,7 @@ def main(argv=None) -> int:
         return 0
     if argv[:1] == ["cells"]:
         stale = []
-        for name in NOTEBOOKS:
+        for name in EVERY_NOTEBOOK:
             path = notebook_path(name)
             nb = json.loads(path.read_text(encoding="utf-8"))
             cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))

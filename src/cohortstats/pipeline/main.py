@@ -52,7 +52,9 @@ class BuildError(OneLineError):
 class Settings:
     """One build's checked settings (plain attributes, made by :func:`settings_from_env`)."""
 
-    def __init__(self, cohort, params, published, jobs, build_dir, reports, figures):
+    def __init__(self, cohort, params, published, jobs, build_dir, reports, figures, cdm="",
+                 cdm_schema="", cdm_definition=""):
+        self.cdm, self.cdm_schema, self.cdm_definition = cdm, cdm_schema, cdm_definition
         self.cohort = cohort
         self.params = params
         self.published = published
@@ -80,7 +82,9 @@ def _jobs(text: str) -> int:
 
 def settings_from_env() -> Settings:
     """Read and check the build's settings from ``CS_*`` environment variables."""
-    cohort = _env("COHORT")
+    cohort, cdm = _env("COHORT"), _env("CDM")
+    if cdm and "CS_COHORT" in os.environ:
+        raise ParameterError("give COHORT= (a cohort file) or CDM= (an OMOP CDM), not both.")
     if cohort.strip() == "":
         raise ParameterError("`COHORT` is empty; give a cohort CSV file, e.g. COHORT=data/cohort.csv.")
     try:
@@ -96,7 +100,8 @@ def settings_from_env() -> Settings:
     jobs = _jobs(_env("JOBS") or str(os.cpu_count() or 2))
     return Settings(cohort=cohort, params=params, published=published or None, jobs=jobs,
                     build_dir=Path(_env("BUILD")), reports=Path(_env("REPORTS")),
-                    figures=Path(_env("FIGURES")))
+                    figures=Path(_env("FIGURES")), cdm=cdm, cdm_schema=_env("CDM_SCHEMA"),
+                    cdm_definition=_env("CDM_DEFINITION"))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -125,7 +130,8 @@ def _sha256_file(path: Path, what: str) -> str:
     return h.hexdigest()
 
 
-def digest(cohort_sha: str, params, published_sha: str | None, version: str) -> str:
+def digest(cohort_sha: str, params, published_sha: str | None, version: str,
+           source_sha: str | None = None) -> str:
     """The build's folder name: a digest of everything that shapes its results.
 
     The cohort file's name is not part of it: the notebooks read a copy named
@@ -135,6 +141,8 @@ def digest(cohort_sha: str, params, published_sha: str | None, version: str) -> 
     key = {"cohort": cohort_sha, "outcomes": list(params.outcomes), "method": params.method,
            "conf_level": params.conf_level, "alpha": params.alpha, "published": published_sha,
            "version": version}
+    if source_sha is not None:  # the cohort's source record (an OMOP extraction): part of the report
+        key["source"] = source_sha
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -235,7 +243,7 @@ def _up_to_date(s: Settings, build_id: str, name: str) -> dict | None:
 
 def _remove_other_builds(build_dir: Path, keep: str) -> None:
     for child in build_dir.iterdir():
-        if child.is_dir() and child.name not in (keep, "kernels"):
+        if child.is_dir() and child.name not in (keep, "kernels", "source"):
             shutil.rmtree(child, ignore_errors=True)
 
 
@@ -249,12 +257,21 @@ def build(s: Settings, say=print) -> dict:
     """
     from cohortstats.results import code_version
 
-    cohort_path = Path(s.cohort)
-    cohort_sha = _sha256_file(cohort_path, "cohort file")
-    published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
-    build_id = digest(cohort_sha, s.params, published_sha, code_version())
-    name = display_name(cohort_path)
     with _locked(s.build_dir):
+        source = None
+        cohort_path = Path(s.cohort)
+        if s.cdm:
+            from cohortstats.pipeline.sources import SOURCE_DIR, from_cdm
+
+            cohort_path, source = from_cdm(s.cdm, s.cdm_schema, s.cdm_definition,
+                                           s.build_dir / SOURCE_DIR, say)
+        cohort_sha = _sha256_file(cohort_path, "cohort file")
+        published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
+        source_sha = None
+        if source is not None:
+            source_sha = _sha256_file(s.build_dir / SOURCE_DIR / "source.json", "cohort source")
+        build_id = digest(cohort_sha, s.params, published_sha, code_version(), source_sha)
+        name = display_name(cohort_path) if source is None else f"extracted from an {source.kind}"
         doc = _up_to_date(s, build_id, name)
         if doc is not None:
             return doc
@@ -280,7 +297,7 @@ def build(s: Settings, say=print) -> dict:
         from cohortstats.pipeline.publish import publish_build
 
         doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
-                            expected=_expected_key(cohort_sha, s, published_sha))
+                            expected=_expected_key(cohort_sha, s, published_sha), source=source)
         _remove_other_builds(s.build_dir, build_id)
         return doc
 
@@ -311,6 +328,8 @@ def summary_line(doc: dict, reports: Path) -> str:
     """``Report: reports/results.html — 13/13 published numbers reproduced (reconstructed cohort, 10 patients)``."""
     prov = doc["provenance"]
     kind = "reconstructed cohort" if prov["reconstructed"] else "user-supplied cohort"
+    if doc.get("source"):
+        kind = "cohort"
     where = (f"{kind} {prov['file']}, {prov['n']} patient{'' if prov['n'] == 1 else 's'}, "
              f"sha256 {prov['sha256'][:12]}")
     claims = doc["claims"]
@@ -337,14 +356,32 @@ def clean() -> int:
     return 0
 
 
+def extract_cohort() -> int:
+    """``make cohort CDM=<url> OUT=cohort.csv``: only the extraction, into the cohort file OUT."""
+    from cohortstats.pipeline.sources import from_cdm
+
+    cdm, out = _env("CDM"), Path(_env("OUT"))
+    try:
+        if not cdm:
+            raise ParameterError("`CDM` is empty; give an OMOP CDM, e.g. CDM=duckdb:///path/cdm.duckdb.")
+        from_cdm(cdm, _env("CDM_SCHEMA"), _env("CDM_DEFINITION"), out.parent, out=out)
+    except (OneLineError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Cohort file: {out} (check it with make report COHORT={out})")
+    return 0
+
+
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args else "report"
-    if command not in ("report", "verify", "clean"):
-        print("usage: python -m cohortstats.pipeline report|verify|clean", file=sys.stderr)
+    if command not in ("report", "verify", "clean", "cohort"):
+        print("usage: python -m cohortstats.pipeline report|verify|clean|cohort", file=sys.stderr)
         return 2
     if command == "clean":
         return clean()
+    if command == "cohort":
+        return extract_cohort()
     quiet = os.environ.get("CS_QUIET") == "1"
     say = (lambda *a: None) if quiet else (lambda text: print(text, flush=True))
     # SIGTERM as an interrupt, so an interrupted build also leaves everything as it was.

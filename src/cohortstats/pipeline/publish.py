@@ -215,7 +215,8 @@ def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
     return skipped
 
 
-def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None) -> dict:
+def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None,
+                  source=None) -> dict:
     """Render one build's report and publish it with its figures.
 
     Parameters
@@ -233,6 +234,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         (the notebooks read a copy named ``cohort.csv``).
     expected : cohortstats.results.BuildKey, optional
         The build being made; every fragment must agree with it.
+    source : cohortstats.results.Source, optional
+        Where the cohort table came from (an OMOP CDM), for the report.
 
     Returns
     -------
@@ -252,7 +255,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     try:
         (staged_reports / "notebooks").mkdir()
         pages = _NotebookPages(out_dir)
-        results = assemble(load_fragments(out_dir, expected), build=build_id, file_name=file_name)
+        results = assemble(load_fragments(out_dir, expected), build=build_id, file_name=file_name,
+                           source=source)
         payload = dumps(results)
         page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
         for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):

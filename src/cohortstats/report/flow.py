@@ -7,7 +7,7 @@ import textwrap
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["flow_svg"]
+__all__ = ["flow_svg", "flow_png", "flow_alt"]
 
 
 def flow_svg(attrition, title: str = "") -> str:
@@ -24,7 +24,19 @@ def flow_svg(attrition, title: str = "") -> str:
     str
         The SVG text: the same steps give the same bytes (``svg.hashsalt`` fixed, no date).
     """
-    steps = [(s.label, s.n) if hasattr(s, "label") else (s[0], s[1]) for s in attrition]
+    fig = _figure(attrition, title)
+    out = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "cohortstats-omop-flow", "svg.fonttype": "none"}):
+        fig.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def _steps(attrition) -> list:
+    return [(s.label, s.n) if hasattr(s, "label") else (s[0], s[1]) for s in attrition]
+
+
+def _figure(attrition, title: str) -> Figure:
+    steps = _steps(attrition)
     height = 1.15 * len(steps) + (0.5 if title else 0.2)
     fig = Figure(figsize=(7.0, height))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -47,7 +59,19 @@ def flow_svg(attrition, title: str = "") -> str:
             ax.text(5.6, y + 0.57, f"excluded: {dropped:,}", ha="center", va="center", fontsize=7.5,
                     bbox=side)
             ax.plot([2.3, 4.85], [y + 0.57, y + 0.57], color="#555555", linewidth=0.6)
-    out = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "cohortstats-omop-flow", "svg.fonttype": "none"}):
-        fig.savefig(out, format="svg", metadata={"Date": None})
+    return fig
+
+
+def flow_png(attrition, title: str = "", dpi: int = 200) -> bytes:
+    """The same diagram as a PNG (for the Word document), without time stamps."""
+    fig = _figure(attrition, title)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
     return out.getvalue()
+
+
+def flow_alt(attrition) -> str:
+    """The diagram in words, for a reader who cannot see it."""
+    steps = _steps(attrition)
+    return "Flow of persons through the cohort definition: " + "; ".join(
+        f"{label}: {n:,}" for label, n in steps) + "."

@@ -37,6 +37,10 @@ NOTICE = {
 def notice(results) -> tuple[str, str]:
     """The provenance notice for these results: (lead, text)."""
     lead, text = NOTICE[bool(results.provenance.reconstructed)]
+    if results.source is not None:
+        lead, text = (f"A cohort extracted from an {results.source.kind}.",
+                      f"These Results are computed from the cohort the {results.source.kind} "
+                      "described below gave, not from the bundle's cohort file.")
     if not results.provenance.reconstructed and results.claims.published is not None:
         text += " How they compare with the published numbers is a separate section, further down."
     return lead, text
@@ -59,7 +63,9 @@ def header(results) -> tuple:
     s = results.claims.source
     lead = "Reproduction of the Results of" if results.provenance.reconstructed else "The analysis of"
     out = [f"{lead} {s.get('citation')}, doi:{s.get('doi')}, PMID {s.get('pmid')}"]
-    if not results.provenance.reconstructed:
+    if results.source is not None:
+        out += [f", applied to a cohort extracted from an {results.source.kind}"]
+    elif not results.provenance.reconstructed:
         out += [", applied to the cohort file ", Code(results.provenance.file)]
     return tuple(out) + (".",)
 
@@ -135,7 +141,7 @@ def plain(sentence) -> str:
 
 
 def _indications(c) -> tuple:
-    if c.indications is None:
+    if c.indications is None or c.n_indications_recorded == 0:
         return ("Indications were not recorded in this cohort file.",)
     present = [code for code in INDICATIONS if c.indications.get(code)]
     words = [INDICATIONS[code] for code in present]
@@ -150,7 +156,7 @@ def _indications(c) -> tuple:
 
 def _response(results) -> tuple:
     c = results.cohort
-    if c.responses is None:
+    if c.responses is None or c.n_response_recorded == 0:
         return ()
     good = sum(c.responses.get(code, 0) for code in GOOD_RESPONSES)
     if good == c.n and c.n_response_recorded == c.n:
@@ -210,7 +216,7 @@ def _sd(results, key, d) -> list:
 
 def _tolerability(results) -> tuple:
     c = results.cohort
-    if c.adverse_events is None:
+    if c.adverse_events is None or c.n_adverse_recorded == 0:
         return ()
     events = {k: v for k, v in c.adverse_events.items() if k not in NO_EVENT}
     if not events:

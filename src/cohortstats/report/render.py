@@ -12,6 +12,7 @@ import base64
 from pathlib import Path
 
 from cohortstats.report import tables as T
+from cohortstats.report.flow import flow_alt, flow_svg
 from cohortstats.report.prose import Code, Number, header, methods, notice, results_sentences
 
 __all__ = ["render_html", "TITLE", "page_title", "tables"]
@@ -33,6 +34,15 @@ def _figures(results, figures_dir: Path) -> list[dict]:
     return out
 
 
+def _flow(results) -> dict | None:
+    """The attrition flow diagram, embedded as an SVG data URI, when the cohort came from a source."""
+    if results.source is None:
+        return None
+    svg = flow_svg(results.source.attrition).encode("utf-8")
+    return {"uri": "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"),
+            "alt": flow_alt(results.source.attrition)}
+
+
 def page_title(results) -> str:
     """The report's title: a reproduction, or Results for a user's cohort."""
     if results.provenance.reconstructed:
@@ -48,6 +58,9 @@ def tables(results) -> dict:
            "summary": T.summary_table(outcomes), "tests": T.tests_table(outcomes),
            "variants": [T.variants_table(o) for o in outcomes],
            "loo": T.loo_table(outcomes, results.leave_one_out, results.leave_one_out_not_computed)}
+    if results.source is not None:
+        out["attrition"] = T.attrition_table(results.source)
+        out["values"] = T.values_table(results.source)
     if results.claims.published is not None:
         labels = {name: o.label for name, o in results.outcomes.items()}
         out["claims"] = T.claims_table(results.claims)
@@ -93,6 +106,6 @@ def render_html(results, figures_dir, links=None) -> str:
     return env.get_template("report.html.j2").render(
         title=title, header=header(results), methods=methods(results), notice=notice(results), r=results, css=css, sentences=results_sentences(results),
         tables=tables(results), comparison=comparison,
-        figures=_figures(results, Path(figures_dir)),
+        figures=_figures(results, Path(figures_dir)), flow=_flow(results),
         link=links if callable(links) else (lambda n, m=dict(links or {}): m.get(n.source)),
         environment=sorted(results.environment.items()))

@@ -13,7 +13,7 @@ from cohortstats.core.format import NO_VALUE, ci_label, ci_text, estimate_text, 
 from cohortstats.core.rounding import fmt, fmt_short
 
 __all__ = ["Table", "Verdict", "summary_table", "tests_table", "variants_table",
-           "loo_table", "claims_table", "consistency_table", "sources_tables", "table1"]
+           "loo_table", "attrition_table", "values_table", "claims_table", "consistency_table", "sources_tables", "table1"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +188,21 @@ def table1(header_and_rows, n: int) -> Table:
     return Table(f"Characteristics of the {n} patients; n (%), with the denominator where it is not "
                  "all patients", tuple(names.get(h, h) for h in header), tuple(tuple(r) for r in rows),
                  tuple(range(2, len(header))))
+
+
+def attrition_table(source) -> Table:
+    """The cohort definition's steps: persons left after each, and those it excluded (a Source)."""
+    rows, before = [], None
+    for s in source.attrition:
+        rows.append((s.label, f"{s.n:,}", "" if before is None else f"{before - s.n:,}"))
+        before = s.n
+    return Table(f"Who was selected from the {source.kind}, step by step (STROBE flow)",
+                 ("Step", "Persons", "Excluded"), tuple(rows), (1, 2))
+
+
+def values_table(source) -> Table:
+    """For each analysed column: values found, not recorded, and data left out with the reason."""
+    rows = tuple((v.column, str(v.found), str(v.not_recorded), str(v.left_out), v.reason)
+                 for v in source.values)
+    return Table(f"What the {source.kind} held for each analysed value, over the analysed patients",
+                 ("Value", "Found", "Not recorded", "Left out", "Left out because"), rows, (1, 2, 3))

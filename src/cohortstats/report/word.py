@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from cohortstats.report.prose import Number, header, methods, notice, plain, results_sentences
+from cohortstats.report.flow import flow_alt, flow_png
 from cohortstats.report.render import page_title, tables
 
 __all__ = ["FIXED_TIME", "build_document", "write_docx", "fixed_zip"]
@@ -109,6 +110,9 @@ def build_document(results, figures_dir):
     doc.add_paragraph(f"Cohort file {prov.file}; SHA-256 {prov.sha256}; {prov.n} patients; "
                       f"code version {results.key.version}.")
 
+    if results.source is not None:
+        _source(doc, results.source, t)
+
     doc.add_heading("Results", level=1)
     for sentence in results_sentences(results):
         doc.add_paragraph(plain(sentence))
@@ -133,6 +137,20 @@ def build_document(results, figures_dir):
                           "reproduced.")
         _table(doc, t["claims"])
     return doc
+
+
+def _source(doc, source, t) -> None:
+    """Where the cohort came from: the attrition table and flow diagram, the values found."""
+    from docx.shared import Inches
+
+    doc.add_heading(f"Where the cohort came from: {source.kind}", level=1)
+    files = "; ".join(f"{name} (SHA-256 {sha})" for name, sha in source.files)
+    doc.add_paragraph(" ".join([f"Cohort definition: {files}.", *source.notes]))
+    _table(doc, t["attrition"])
+    doc.add_picture(io.BytesIO(flow_png(source.attrition)), width=Inches(_FIGURE_WIDTH_IN))
+    doc.paragraphs[-1].runs[-1]._r.xpath(".//wp:docPr")[0].set("descr", flow_alt(source.attrition))
+    doc.add_paragraph("Flow of persons through the cohort definition.", style="Caption")
+    _table(doc, t["values"])
 
 
 def fixed_zip(data: bytes) -> bytes:

@@ -130,11 +130,13 @@ def load_fragments(output_dir, expected: BuildKey | None = None, names=None) -> 
     return out
 
 
-def assemble(fragments: dict, build: str = "", file_name: str | None = None) -> Results:
+def assemble(fragments: dict, build: str = "", file_name: str | None = None,
+             source=None) -> Results:
     """Put one build's four fragments together (they were checked by :func:`load_fragments`).
 
     ``file_name``: the cohort's name as the user gave it, shown instead of the name of
-    the copy the notebooks read.
+    the copy the notebooks read. ``source``: a :class:`Source` when the cohort table was
+    made from an OMOP CDM or a REDCap export.
     """
     c, o, s, k = (fragments[n] for n in ("cohort", "outcomes", "sensitivity", "claims"))
     provenance = c.provenance if file_name is None else dataclasses.replace(c.provenance,
@@ -145,7 +147,8 @@ def assemble(fragments: dict, build: str = "", file_name: str | None = None) -> 
     key = BuildKey(c.key.cohort_sha256, dict(sorted(params.items())), c.key.version)
     return Results(schema=SCHEMA, key=key, build=build, provenance=provenance, cohort=c.counts,
                    table1=c.table1, outcomes=o.outcomes, leave_one_out=s.leave_one_out,
-                   leave_one_out_not_computed=s.not_computed, claims=k, environment=c.environment)
+                   leave_one_out_not_computed=s.not_computed, claims=k, environment=c.environment,
+                   source=source)
 
 
 def load_results(path) -> Results:

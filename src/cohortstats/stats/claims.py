@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from cohortstats.core import rounding as _rounding
-from cohortstats.results.records import ClaimCheck, PCrossCheck, VariantMatch, PValueSource  # noqa: F401 (the records it returns)
+from cohortstats.results.statistics import ClaimCheck, PCrossCheck, VariantMatch, PValueSource  # noqa: F401 (the records it returns)
 from cohortstats.results import lookup as _lookup
 from cohortstats.stats.forensics import signed_rank_pvalue
 

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from cohortstats.stats import forensics
 from cohortstats.core.vocabulary import count_word, join_words
-from cohortstats.results.records import Finding  # noqa: F401 (the records it returns)
+from cohortstats.results.statistics import Finding  # noqa: F401 (the records it returns)
 
 __all__ = ["Finding", "consistency"]
 

@@ -22,7 +22,7 @@ import pandas as pd
 from cohortstats.core.outcomes import UNIT_NOT_STATED, Outcome
 from cohortstats.core.rounding import fmt, pct
 from cohortstats.core.vocabulary import AFRICAN_AMERICAN, INDICATIONS, NO_EVENT, RACES, RESPONSES
-from cohortstats.results.records import Summary, CohortCounts  # noqa: F401 (the records it returns)
+from cohortstats.results.statistics import Summary, CohortCounts  # noqa: F401 (the records it returns)
 
 __all__ = ["CohortCounts", "Summary", "OutcomeSummary", "complete_pairs", "count_cohort",
            "table1", "table1_caption", "summarize", "summarize_outcome",

@@ -15,7 +15,7 @@ import numpy as np
 
 from cohortstats.stats.paired import (EXACT_MAX_N, TIE_RTOL, merge_near_ties,
                      paired_signed_rank)
-from cohortstats.results.records import Variant, LeaveOneOut  # noqa: F401 (the records it returns)
+from cohortstats.results.statistics import Variant, LeaveOneOut  # noqa: F401 (the records it returns)
 from cohortstats.stats.describe import complete_pairs
 
 __all__ = ["Variant", "test_variants", "LeaveOneOut", "leave_one_out", "LOO_MAX_PAIRS",

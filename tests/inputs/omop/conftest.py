@@ -104,3 +104,12 @@ def demo_cdm(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "cdm.duckdb"
     write_demo_cdm(ROOT / "data" / "cohort.csv", path)
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_demo(postgres, demo_cdm):
+    """The demo CDM loaded into the session's PostgreSQL server, in schema ``omop_demo``."""
+    from cohortstats.inputs.omop.demo import load_demo_postgres
+
+    load_demo_postgres(demo_cdm, postgres.url, "omop_demo")
+    return postgres

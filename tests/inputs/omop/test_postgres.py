@@ -15,12 +15,10 @@ pytestmark = pytest.mark.slow
 PASSWORD = ""  # the server's, set by pg_demo
 
 
-@pytest.fixture(scope="module")
-def pg_demo(postgres, demo_cdm):
+@pytest.fixture(scope="module", autouse=True)
+def _password(pg_demo):
     global PASSWORD
-    PASSWORD = postgres.password
-    load_demo_postgres(demo_cdm, postgres.url, "omop_demo")
-    return postgres
+    PASSWORD = pg_demo.password
 
 
 def test_postgres_gives_duckdbs_bytes(pg_demo, demo_cdm):

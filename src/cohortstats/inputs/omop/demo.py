@@ -139,7 +139,7 @@ def demo_rows(cohort_csv) -> dict:
     r.tables["drug_strength"] = [dict(drug_concept_id=d, ingredient_concept_id=i, amount_value=a,
                                       amount_unit_concept_id=u, valid_start_date=day0)
                                  for d, i, a, u in _STRENGTH]
-    r.tables["cdm_source"] = [dict(cdm_source_name="cohortstats demo CDM", cdm_version="v5.4",
+    r.tables["cdm_source"] = [dict(cdm_source_name="cohortstats demo CDM: the bundle's reconstructed cohort, not patient records", cdm_version="v5.4",
                                    vocabulary_version="illustrative")]
     return r.tables
 

@@ -1,0 +1,63 @@
+"""Where a build's cohort table comes from when it is not a cohort file: an OMOP CDM.
+
+``make report CDM=<url>`` (and ``make cohort CDM=<url> OUT=cohort.csv``) extract the
+cohort inside the database with the steps notebook ``00-extract`` runs, into
+``<build>/source/cohort.csv``; the rest of the build reads that file as it reads a
+cohort file, and the report says where it came from (:class:`cohortstats.results.Source`).
+The extraction runs every time: the warehouse may have changed, and the build is keyed
+by the extracted file's SHA-256 and the definition's, so the report is never stale.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cohortstats.core.files import write_atomic
+from cohortstats.results import Source, dumps
+
+__all__ = ["from_cdm", "SOURCE_DIR"]
+
+#: Folder of the build directory holding the extracted cohort and its record.
+SOURCE_DIR = "source"
+
+
+def from_cdm(cdm: str, schema: str, definition_path, folder: Path, say=print,
+             out: Path | None = None) -> tuple[Path, Source]:
+    """Extract the cohort of ``definition_path`` from ``cdm`` into ``folder``/cohort.csv.
+
+    Parameters
+    ----------
+    cdm : str
+        A URL, or a connection name (:func:`cohortstats.steps.extract.resolve_cdm`).
+    schema : str
+        The CDM's schema, or "".
+    definition_path : str or Path
+    folder : Path
+        Where ``cohort.csv`` and ``source.json`` are written (atomically).
+    out : Path, optional
+        Write the cohort file there instead (``make cohort OUT=``).
+
+    Returns
+    -------
+    (Path, Source)
+
+    Raises
+    ------
+    cohortstats.inputs.omop.OmopError
+        One line, any password masked.
+    """
+    from cohortstats.inputs.omop import extract, load_definition, mask_url, write_cohort_csv
+    from cohortstats.inputs.omop.source import cdm_source_name, to_source
+    from cohortstats.steps.extract import resolve_cdm
+
+    url = resolve_cdm(cdm)
+    definition = load_definition(definition_path)
+    extraction = extract(url, definition, schema=schema or None)
+    source = to_source(extraction, definition, cdm_source_name(url, schema or None))
+    csv = Path(out) if out is not None else Path(folder) / "cohort.csv"
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    write_cohort_csv(extraction, csv, races="paper")
+    if out is None:
+        write_atomic(Path(folder) / "source.json", dumps(source))
+    steps = " → ".join(f"{s.n:,}" for s in extraction.attrition)
+    say(f"  extracted {extraction.n} patients from {mask_url(url)} (attrition {steps})")
+    return csv, source
