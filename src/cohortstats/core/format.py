@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from cohortstats.core.rounding import fmt, fmt_short
 
-__all__ = ["NO_VALUE", "p_text", "p_words", "level_text", "ci_label", "estimate_text", "ci_text",
+__all__ = ["NO_VALUE", "number_words", "p_text", "p_words", "level_text", "ci_label", "estimate_text", "ci_text",
            "unit_part", "label_unit"]
 
 #: What a table prints where a value is not defined.
@@ -66,3 +66,28 @@ def unit_part(unit: str) -> str:
 def label_unit(label: str, unit: str) -> str:
     """``Prednisone dose (mg)``; the label alone when the unit is empty."""
     return f"{label}{unit_part(unit)}"
+
+
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(k: int) -> str:
+    """A whole number in words, as a sentence must open with one (Chicago Manual of Style 9.5).
+
+    >>> number_words(12), number_words(45), number_words(300), number_words(1234)
+    ('twelve', 'forty-five', 'three hundred', 'one thousand two hundred thirty-four')
+    """
+    if k < 0:
+        return "minus " + number_words(-k)
+    if k < 20:
+        return _ONES[k]
+    if k < 100:
+        return _TENS[k // 10] + ("" if k % 10 == 0 else "-" + _ONES[k % 10])
+    for size, word in ((10 ** 9, "billion"), (10 ** 6, "million"), (1000, "thousand"), (100, "hundred")):
+        if k >= size:
+            head, rest = divmod(k, size)
+            return f"{number_words(head)} {word}" + ("" if rest == 0 else " " + number_words(rest))
+    raise AssertionError(k)  # pragma: no cover

@@ -335,8 +335,11 @@ def summary_line(doc: dict, reports: Path) -> str:
     claims = doc["claims"]
     if claims.get("published") is None:
         verdict = "no published numbers compared"
-    else:
+    elif prov["reconstructed"]:
         verdict = f"{claims['reproduced']}/{claims['total']} published numbers reproduced"
+    else:  # another cohort is not expected to print the paper's numbers: no alarm
+        verdict = (f"Results of this cohort; compared with the paper in a separate section "
+                   f"({claims['reproduced']}/{claims['total']} numbers print as published)")
     line = f"Report: {reports / 'results.html'} — {verdict} ({where})"
     pdf = (doc.get("outputs") or {}).get("pdf", "")
     return line + (f"; PDF {pdf}" if pdf.startswith("skipped") else "")

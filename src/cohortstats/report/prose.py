@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cohortstats.results import lookup
-from cohortstats.core.format import ci_label, label_unit, p_words
+from cohortstats.core.format import ci_label, label_unit, number_words, p_words
 from cohortstats.core.parameters import DEFAULTS, EXACT_BELOW
 from cohortstats.core.rounding import fmt, fmt_short
-from cohortstats.core.vocabulary import (GOOD_RESPONSES, INDICATIONS, NASAL_AND_ORAL, NO_EVENT, count_word,
+from cohortstats.core.vocabulary import (GOOD_RESPONSES, INDICATIONS, RESPONSES, NASAL_AND_ORAL, NO_EVENT, count_word,
                          join_words)
 
 __all__ = ["Number", "Code", "results_sentences", "plain", "NOTICE", "notice", "header", "methods"]
@@ -131,8 +131,12 @@ def _number(results, key: str, text: str | None = None, decimals: int | None = N
 
 
 def _count(results, key: str, capital: bool = False) -> Number:
-    value = lookup(results, key)
-    return _number(results, key, count_word(int(value), capital))
+    """A count: words up to ten as the article prints them; at a sentence's start always words."""
+    value = int(lookup(results, key))
+    if capital:
+        words = number_words(value)
+        return _number(results, key, words[:1].upper() + words[1:])
+    return _number(results, key, count_word(value))
 
 
 def plain(sentence) -> str:
@@ -162,10 +166,17 @@ def _response(results) -> tuple:
     if good == c.n and c.n_response_recorded == c.n:
         return ("Within 6 months, all patients demonstrated complete or near resolution based on "
                 "physician report.",)
-    parts = ["Within 6 months, ", _number(results, "cohort.responses.complete"),
-             " patients demonstrated complete and ", _number(results, "cohort.responses.near_complete"),
-             " near resolution based on physician report, of ", _number(results, "cohort.n_response_recorded"),
-             " with a response recorded."]
+    recorded = [code for code in RESPONSES if c.responses.get(code)]
+    parts = ["Within 6 months, based on physician report, "]
+    for i, code in enumerate(recorded):
+        if i:
+            parts.append(" and " if i == len(recorded) - 1 and len(recorded) == 2 else
+                         ", and " if i == len(recorded) - 1 else ", ")
+        k = c.responses[code]
+        parts += [_count(results, f"cohort.responses.{code}"),
+                  f" patient{'' if k == 1 else 's'} {'had' if code in ('partial', 'none') else 'demonstrated'} "
+                  f"{RESPONSES[code]}"]
+    parts += [" (of ", _count(results, "cohort.n_response_recorded"), " with a response recorded)."]
     return tuple(parts)
 
 
@@ -192,13 +203,7 @@ def _outcome(results, name: str) -> list:
         s += [") (P ", "< " if t.p_value < 0.0005 else "= ", p, ")."]
     out = [tuple(s)]
     if t is not None and t.estimate is not None:
-        e = ["The Hodges–Lehmann estimate of the decrease was ",
-             _number(results, f"{base}.test.estimate", decimals=d + 1, short=True), unit]
-        if t.conf_int is not None:
-            # the confidence level is a parameter (CONF_LEVEL), not a computed number
-            e += [f" ({ci_label(t.conf_level)} ", _number(results, f"{base}.test.conf_int.0", decimals=d + 1, short=True),
-                  " to ", _number(results, f"{base}.test.conf_int.1", decimals=d + 1, short=True), ")"]
-        out.append(tuple(e) + (".",))
+        out.append(_estimate(results, base, t, d, unit))
     if o.n_missing:
         k = o.n_missing
         out.append(("Computed over the ", _number(results, f"{base}.n_pairs"),
@@ -206,6 +211,25 @@ def _outcome(results, name: str) -> list:
                     f" patient{'' if k == 1 else 's'} with a value not recorded "
                     f"{'was' if k == 1 else 'were'} excluded.",))
     return out
+
+
+def _estimate(results, base: str, t, d: int, unit: str) -> tuple:
+    """The Hodges–Lehmann estimate of the change, worded as a decrease or, when negative, a rise."""
+    rise = t.estimate < 0
+    sign = -1 if rise else 1
+
+    def amount(key):  # the printed number of a rise is the increase (a positive amount)
+        value = lookup(results, key)
+        return _number(results, key, text=fmt_short(sign * value, d + 1))
+
+    e = [f"The Hodges–Lehmann estimate of the {'increase' if rise else 'decrease'} was ",
+         amount(f"{base}.test.estimate"), unit]
+    if t.conf_int is not None:
+        # the confidence level is a parameter (CONF_LEVEL), not a computed number
+        lo, hi = (f"{base}.test.conf_int.1", f"{base}.test.conf_int.0") if rise else \
+            (f"{base}.test.conf_int.0", f"{base}.test.conf_int.1")
+        e += [f" ({ci_label(t.conf_level)} ", amount(lo), " to ", amount(hi), ")"]
+    return tuple(e) + (".",)
 
 
 def _sd(results, key, d) -> list:

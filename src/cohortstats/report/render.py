@@ -54,7 +54,7 @@ def page_title(results) -> str:
 def tables(results) -> dict:
     """Every table of the report (:class:`cohortstats.report.tables.Table`); the Word document uses them too."""
     outcomes = list(results.outcomes.values())
-    out = {"table1": T.table1(results.table1, results.provenance.n),
+    out = {"table1": T.table1(results.table1, results.provenance.n, outcomes),
            "summary": T.summary_table(outcomes), "tests": T.tests_table(outcomes),
            "variants": [T.variants_table(o) for o in outcomes],
            "loo": T.loo_table(outcomes, results.leave_one_out, results.leave_one_out_not_computed)}

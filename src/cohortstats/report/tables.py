@@ -180,14 +180,28 @@ def sources_tables(claims, outcomes: dict) -> list[Table]:
     return out
 
 
-def table1(header_and_rows, n: int) -> Table:
-    """Table 1 from the cells notebook 01 saved (first row: the headers)."""
+def table1(header_and_rows, n: int, outcomes=()) -> Table:
+    """Table 1 from the cells notebook 01 saved (first row: the headers).
+
+    ``outcomes`` (OutcomeResult records): when a patient lacks a value, the note says that
+    Table 1 describes every recorded value while the Results use the complete pairs.
+    """
     header, *rows = header_and_rows
     names = {"section": "Variable", "characteristic": "Characteristic",
              "value": f"All patients (n = {n})"}
     return Table(f"Characteristics of the {n} patients; n (%), with the denominator where it is not "
                  "all patients", tuple(names.get(h, h) for h in header), tuple(tuple(r) for r in rows),
-                 tuple(range(2, len(header))))
+                 tuple(range(2, len(header))), _pairs_note(outcomes))
+
+
+def _pairs_note(outcomes) -> str:
+    incomplete = [o for o in outcomes if o.n_missing]
+    if not incomplete:
+        return ""
+    pairs = "; ".join(f"{o.label}, {o.n_pairs} of {o.n_pairs + o.n_missing} patients"
+                      for o in incomplete)
+    return ("The outcome rows describe every value recorded at that time point; the Results and the "
+            f"paired analyses use the patients with both values ({pairs}).")
 
 
 def attrition_table(source) -> Table:

@@ -225,7 +225,10 @@ def count_cohort(cohort: "Cohort") -> CohortCounts:
     if "adverse_events" in df.columns:
         cells = df["adverse_events"]
         n_adv = int((cells != "").sum())
-        adv = _value_counts(cells[cells != ""].str.lower())
+        # one cell may list several events ("neutropenia; fatigue"): each counted apart, once a patient
+        events = [e for cell in cells[cells != ""].str.lower()
+                  for e in dict.fromkeys(x.strip() for x in cell.split(";")) if e]
+        adv = _value_counts(events)
     age = None
     if "age_years" in df.columns and df["age_years"].notna().any():
         s = summarize(df["age_years"])
