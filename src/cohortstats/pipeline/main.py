@@ -120,14 +120,10 @@ def _sha256_file(path: Path, what: str) -> str:
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
         raise BuildError(f"{what} {shown_path(path)} is {kind}; give a file")
-    h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
+        return sha256_file(path)
     except OSError as exc:
         raise BuildError(f"{what} {shown_path(path)} cannot be read ({exc.strerror})") from None
-    return h.hexdigest()
 
 
 def digest(cohort_sha: str, params, published_sha: str | None, version: str,
@@ -281,12 +277,16 @@ def build(s: Settings, say=print) -> dict:
         # The notebooks read a copy whose bytes were hashed; its name is the bundle's,
         # so no executed notebook records the user's file name.
         copy = input_dir / "cohort.csv"
-        if not copy.is_file() or hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
-            _validate(cohort_path, s)
+        if not copy.is_file() or sha256_file(copy) != cohort_sha:
+            cohort = _validate(cohort_path, s)
             shutil.copyfile(cohort_path, copy)
-            if hashlib.sha256(copy.read_bytes()).hexdigest() != cohort_sha:
+            if sha256_file(copy) != cohort_sha:
                 raise BuildError(f"cohort file {shown_path(cohort_path)} changed while it was read; "
                                  "run the command again")
+            # checked once: the notebooks read this table, not the CSV again (inputs/checked.py)
+            from cohortstats.inputs import checked
+
+            checked.save(cohort, copy)
         pub_copy = None
         if s.published:
             pub_copy = input_dir / "published" / Path(s.published).name
@@ -315,11 +315,12 @@ def _expected_key(cohort_sha, s: Settings, published_sha):
                      conf_level=s.params.conf_level, alpha=s.params.alpha, published=published_sha)
 
 
-def _validate(path: Path, s: Settings) -> None:
+def _validate(path: Path, s: Settings):
+    """The cohort file loaded and checked (:func:`cohortstats.inputs.cohortfile.load_cohort`)."""
     from cohortstats.inputs.cohortfile import CohortError, load_cohort
 
     try:
-        load_cohort(path, outcomes=list(s.params.outcomes))
+        return load_cohort(path, outcomes=list(s.params.outcomes))
     except CohortError as exc:
         raise BuildError(str(exc)) from None
 

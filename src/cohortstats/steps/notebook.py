@@ -24,7 +24,8 @@ from pathlib import Path, PurePath
 from cohortstats.core.errors import OneLineError, shown
 from cohortstats.core.parameters import DEFAULTS, FIGURE_FORMATS, Parameters, check_formats, check_parameters
 from cohortstats.core.paths import ROOT
-from cohortstats.inputs.cohortfile import CohortError, load_cohort
+from cohortstats.inputs import checked
+from cohortstats.inputs.cohortfile import CohortError
 from cohortstats.results import Provenance, build_key, load_fragments, save_fragment
 import importlib.metadata as md
 
@@ -136,7 +137,7 @@ def start(cohort: str, output_dir: str, outcomes=None, method: str = DEFAULTS["m
         quiet = True
     else:
         try:
-            data = load_cohort(cohort, outcomes=list(params.outcomes))
+            data = checked.load(cohort, outcomes=list(params.outcomes))
         except CohortError as exc:
             raise InputError(str(exc)) from None
     pub = Path(published) if published else None
