@@ -191,7 +191,8 @@ class Server:
 
     def _run(self, tool, *args):
         cmd = [f"{self.bin}/{tool}", *args]
-        subprocess.run((["runuser", "-u", "postgres", "--"] if self.root else []) + cmd,
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        subprocess.run(([runuser, "-u", "postgres", "--"] if self.root else []) + cmd,
                        check=True, capture_output=True)
 
     def stop(self):

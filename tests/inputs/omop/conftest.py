@@ -54,9 +54,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _runuser() -> list:
+    """``runuser -u postgres --``: in /usr/sbin or /sbin, which a bare PATH may leave out."""
+    found = shutil.which("runuser") or next((p for p in ("/usr/sbin/runuser", "/sbin/runuser")
+                                             if os.path.exists(p)), "runuser")
+    return [found, "-u", "postgres", "--"]
+
+
 def _as_postgres(cmd: list, **kw):
     if os.geteuid() == 0:
-        cmd = ["runuser", "-u", "postgres", "--"] + cmd
+        cmd = _runuser() + cmd
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
@@ -90,7 +97,7 @@ def postgres():
         _missing(f"{exc.cmd[-1] if exc.cmd else 'initdb'} failed: {(exc.stderr or '').strip()[:200]}")
     finally:
         if started:
-            subprocess.run((["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else [])
+            subprocess.run((_runuser() if os.geteuid() == 0 else [])
                            + [f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "-w", "stop"],
                            capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
