@@ -19,7 +19,7 @@ from scipy.stats import rankdata
 
 from cohortstats.inputs.reconstruct import COLUMNS, INDICATIONS, check, reconstruct, to_csv_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "data" / "cohort.csv"
 PUBLISHED = ROOT / "data" / "published.yml"
 

@@ -24,7 +24,7 @@ from cohortstats.stats import paired
 from cohortstats.stats.paired import (EXACT_MAX_N, SignedRankResult, _doubled_midranks,
                                 _prob_le, paired_signed_rank, signed_rank_null)
 
-REF = json.loads((Path(__file__).parent / "reference" / "signed_rank_reference.json").read_text())
+REF = json.loads((Path(__file__).resolve().parents[1] / "reference" / "signed_rank_reference.json").read_text())
 CASES = REF["cases"]
 
 
@@ -319,7 +319,7 @@ def test_exact_estimate_shipped_cohort_esr_by_hand():
 def test_shipped_cohort_prints_the_exact_estimate():
     """Issue 16: the report prints 13.125 (3.75 to 26.25) and 10.5 (2 to 26) for data/cohort.csv."""
     import csv
-    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[1] / "data" / "cohort.csv")))
+    rows = list(csv.DictReader(open(Path(__file__).resolve().parents[2] / "data" / "cohort.csv")))
     want = {"prednisone_mg": (13.125, (3.75, 26.25)), "esr_mm_hr": (10.5, (2.0, 26.0))}
     for col, (est, ci) in want.items():
         b = [float(r[f"{col}_baseline"]) for r in rows]
