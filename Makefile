@@ -14,10 +14,12 @@ SHELL := /bin/bash
 # ---- parameters: declared once, in src/cohortstats/core/parameters.py (names, defaults, help) ----
 # make reads their names from there; a parameter given on the command line or in the
 # environment is exported, unexpanded, as CS_<NAME>; one not given takes the default there.
-PARAMETERS := $(shell PYTHONPATH=src python3 -m cohortstats.core.parameters make-names)
-ifeq ($(PARAMETERS),)
-$(error cannot read the parameters from src/cohortstats/core/parameters.py (is python3 installed?))
-endif
+# The names are kept in .make/parameters.mk, remade only when parameters.py changes (make
+# rereads it then), so a build with nothing to do starts no Python to learn them.
+include .make/parameters.mk
+.make/parameters.mk: src/cohortstats/core/parameters.py
+	@mkdir -p .make && names=$$(PYTHONPATH=src python3 -m cohortstats.core.parameters make-names) \
+	  && [ -n "$$names" ] && echo "PARAMETERS := $$names" > $@.tmp && mv $@.tmp $@
 # Never expanded, never exported under their own names: only as CS_<NAME>, unexpanded.
 unexport $(PARAMETERS)
 $(foreach p,$(PARAMETERS),$(if $(filter command line environment environment override,$(origin $(p))),\
