@@ -62,6 +62,16 @@ FLOOR_NB = {
     "nbformat": 4, "nbformat_minor": 4}
 
 
+def profile_table(stages: list, clean: float) -> str:
+    """The clean build's stages (CS_PROFILE): each notebook's papermill import, kernel start and
+    cells (its import cell apart), then publishing; notebooks 01-03 overlap, so their rows add up to
+    more than the wall time."""
+    out = [f"profile of the clean build ({clean:.2f} s wall; seconds per stage, one run)"]
+    for s in stages:
+        out.append(f"  {s['seconds']:7.2f}  {s['stage']}")
+    return "\n".join(out)
+
+
 def main() -> int:
     skip_big = "--skip-big" in sys.argv
     n_big = int(sys.argv[sys.argv.index("--big") + 1]) if "--big" in sys.argv else 1_000_000
@@ -76,7 +86,10 @@ def main() -> int:
         a = tmp / "a"
         run(make("report", a))  # warm the OS's caches once
         empty(a)
+        prof = tmp / "profile.jsonl"
+        ENV["CS_PROFILE"] = str(prof)
         clean, _ = run(make("report", a))
+        del ENV["CS_PROFILE"]
         rows.append(("clean: empty build folder, make report (01-03 in parallel)", clean))
         empty(a)
         serial, _ = run(make("report", a, "JOBS=1"))
@@ -96,6 +109,7 @@ def main() -> int:
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             rows.append((f"big: {n_big:,} patients, whole pipeline (generating the file: {gen:.1f} s)",
                          t_big))
+        prof_rows = [json.loads(line) for line in prof.read_text().splitlines()]
     width = max(len(r[0]) for r in rows)
     print(f"{'build':<{width}}  seconds")
     for name, dt in rows:
@@ -104,6 +118,8 @@ def main() -> int:
     print(f"clean / floor      = {clean / floor:.2f}x")
     print(f"serial / clean     = {serial / clean:.2f}x")
     print(f"no-op              = {noop * 1000:.0f} ms")
+    print()
+    print(profile_table(prof_rows, clean))
     if not skip_big:
         print(f"big peak memory    = {peak / 1024 / 1024:.2f} GB (largest single process)"
               + ("" if peak > before else " (not above the earlier builds' peak)"))

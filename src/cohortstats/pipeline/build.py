@@ -25,7 +25,7 @@ from pathlib import Path
 from cohortstats.core.files import atomic_path
 from cohortstats.core.imports import without_iri_grammar
 
-from cohortstats.pipeline import kernel
+from cohortstats.pipeline import kernel, profile
 from cohortstats.pipeline.kernel import KERNEL, KERNEL_DISPLAY
 
 
@@ -55,6 +55,20 @@ def _scrub(nb_path: Path, source: Path) -> None:
                        encoding="utf-8")
 
 
+def _profile_cells(nb_path: Path, source: Path, total: float) -> None:
+    """Record the kernel's start and each cell's time (papermill's durations), before they are scrubbed."""
+    if not os.environ.get("CS_PROFILE"):
+        return
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    spent = 0.0
+    for cell in cells:
+        seconds = (cell.get("metadata", {}).get("papermill", {}) or {}).get("duration")
+        if cell.get("cell_type") == "code" and seconds is not None:
+            profile.record(f"{source.stem}: cell {cell.get('id')}", seconds)
+            spent += seconds
+    profile.record(f"{source.stem}: kernel start and papermill", total - spent)
+
+
 def _describe_failure(exc, source: Path) -> str:
     cell = getattr(exc, "exec_count", None)
     index = getattr(exc, "cell_index", None)
@@ -74,9 +88,10 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
     kernels = _kernel_dir(build_dir)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(kernels.resolve())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
-    without_iri_grammar()
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    with profile.stage(f"{source.stem}: papermill imported"):
+        without_iri_grammar()
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
     if not quiet:
@@ -86,6 +101,7 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
             papermill.execute_notebook(str(source), str(tmp), parameters=parameters,
                                        kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
                                        log_output=False, report_mode=False)
+            _profile_cells(tmp, source, time.perf_counter() - start)
             _scrub(tmp, source)
     except PapermillExecutionError as exc:
         print(_describe_failure(exc, source), file=sys.stderr)

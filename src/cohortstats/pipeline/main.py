@@ -30,6 +30,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
 from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
+from cohortstats.pipeline import profile
 
 # The results contract, the cohort loader and publishing are imported where they are
 # used: a build with nothing to do (the common case) answers in about 0.1 s without
@@ -253,6 +255,7 @@ def build(s: Settings, say=print) -> dict:
     """
     from cohortstats.results import code_version
 
+    started = time.perf_counter()
     with _locked(s.build_dir):
         source = None
         cohort_path = Path(s.cohort)
@@ -292,8 +295,10 @@ def build(s: Settings, say=print) -> dict:
             pub_copy = input_dir / "published" / Path(s.published).name
             pub_copy.parent.mkdir(exist_ok=True)
             shutil.copyfile(s.published, pub_copy)
+        profile.record("input checks (hash, load and check, copy)", time.perf_counter() - started)
         params = _notebook_parameters(s, copy, out_dir, pub_copy)
-        _run_notebooks(s, out_dir, params, say)
+        with profile.stage("notebooks (wall)"):
+            _run_notebooks(s, out_dir, params, say)
         from cohortstats.pipeline.publish import publish_build
 
         doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,

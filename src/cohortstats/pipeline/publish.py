@@ -35,6 +35,7 @@ from pathlib import Path
 from cohortstats.report.nbpages import Links
 from cohortstats.core.errors import OneLineError
 from cohortstats.core.files import Stamp
+from cohortstats.pipeline import profile
 from cohortstats.report.render import render_html
 from cohortstats.results import assemble, dumps, load_fragments
 
@@ -255,29 +256,34 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     try:
         (staged_reports / "notebooks").mkdir()
         pages = _NotebookPages(out_dir)
-        results = assemble(load_fragments(out_dir, expected), build=build_id, file_name=file_name,
-                           source=source)
-        payload = dumps(results)
-        page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
-        for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
-            shutil.copyfile(nb, staged_reports / "notebooks" / nb.name)
-        (staged_reports / "results.json").write_text(payload, encoding="utf-8")
-        (staged_reports / "results.html").write_text(page, encoding="utf-8")
-        word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
-        # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
-        skipped = _print_pdf(render_html(results, out_dir / "figures"), staged_reports / "results.pdf",
-                             out_dir)
+        with profile.stage("publish: results.json and the page"):
+            results = assemble(load_fragments(out_dir, expected), build=build_id,
+                               file_name=file_name, source=source)
+            page = render_html(results, out_dir / "figures", links=Links(out_dir / "notebooks"))
+            for nb in sorted((out_dir / "notebooks").glob("*.ipynb")):
+                shutil.copyfile(nb, staged_reports / "notebooks" / nb.name)
+            payload = dumps(results)
+            (staged_reports / "results.json").write_text(payload, encoding="utf-8")
+            (staged_reports / "results.html").write_text(page, encoding="utf-8")
+        with profile.stage("publish: Word"):
+            word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
+        with profile.stage("publish: PDF (Chromium, or kept)"):
+            # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
+            skipped = _print_pdf(render_html(results, out_dir / "figures"),
+                                 staged_reports / "results.pdf", out_dir)
         for keep in KEEP_IN_FIGURES:
             if (figures / keep).is_file():
                 shutil.copyfile(figures / keep, staged_figures / keep)
         for o in results.outcomes.values():
             for name in (o.figure.files if o.figure else ()):
                 shutil.copyfile(out_dir / "figures" / name, staged_figures / name)
-        pages.copy_to(staged_reports / "notebooks")
+        with profile.stage("publish: notebook pages (waited for)"):
+            pages.copy_to(staged_reports / "notebooks")
         outputs = {"notebooks": sorted(p.name for p in (staged_reports / "notebooks").glob("*.html")),
                    "docx": "results.docx",
                    "pdf": "results.pdf" if skipped is None else f"skipped: {skipped}"}
-        swap_in([(staged_reports, reports), (staged_figures, figures)])
+        with profile.stage("publish: swap in"):
+            swap_in([(staged_reports, reports), (staged_figures, figures)])
     finally:
         if pages is not None:
             pages.stop()
