@@ -21,8 +21,13 @@ import numpy as np
 import pytest
 
 from cohortstats.stats import paired
-from cohortstats.stats.paired import (EXACT_MAX_N, SignedRankResult, _doubled_midranks,
-                                _prob_le, paired_signed_rank, signed_rank_null)
+from cohortstats.stats.paired import EXACT_MAX_N, SignedRankResult, paired_signed_rank, signed_rank_null
+from cohortstats.stats.paired import _api
+from cohortstats.stats.paired._asymptotic import _CompressedW
+from cohortstats.stats.paired._exact import _prob_le
+from cohortstats.stats.paired._ranks import _doubled_midranks, _tie_group_sizes
+from cohortstats.stats.paired._walsh import _psignrank_cdf
+from scipy.special import ndtri
 
 REF = json.loads((Path(__file__).resolve().parents[1] / "reference" / "signed_rank_reference.json").read_text())
 CASES = REF["cases"]
@@ -60,7 +65,7 @@ def _call_id(key):
 def _w0(case, mu):
     """R's uniroot statistic without correction at mu, on the case's non-zero differences."""
     d = np.asarray(case["before"], float) - np.asarray(case["after"], float)
-    return paired._CompressedW(d[d != 0], "two-sided")(mu, False)
+    return _CompressedW(d[d != 0], "two-sided")(mu, False)
 
 
 def _agrees(case, check, res):
@@ -373,7 +378,7 @@ def test_paper_prednisone():
     # are the Walsh averages 5 and 22.5 (R's within uniroot's tol = 1e-4).
     a = paired_signed_rank(PRED_B, PRED_A, method="approx")
     assert (a.estimate, a.conf_int) == (13.125, (5.0, 22.5))
-    W = paired._CompressedW(np.array([5, 7.5, 20, 10, 2.5, 12.5, 22.5, 32.5]), "two-sided")
+    W = _CompressedW(np.array([5, 7.5, 20, 10, 2.5, 12.5, 22.5, 32.5]), "two-sided")
     assert W(13.649540227649418, False) == W(13.125, False) == 0
     assert a.ci_method.startswith("asymptotic: R wilcox.test root-finding")
 
@@ -650,7 +655,7 @@ def _w_naive(x, mu, correct, alternative):
     nx = xd.size
     dr2 = _doubled_midranks(np.abs(xd))
     zd = float(np.sum(dr2[xd > 0])) / 2.0 - nx * (nx + 1) / 4
-    t = paired._tie_group_sizes(dr2).astype(float)
+    t = _tie_group_sizes(dr2).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma = math.sqrt(nx * (nx + 1) * (2 * nx + 1) / 24 - float(np.sum(t ** 3 - t)) / 48)
     corr = 0.0
@@ -675,7 +680,7 @@ def test_compressed_w_is_bit_identical(kind):
         if not x.size:
             continue
         for alt in ("two-sided", "greater", "less"):
-            W = paired._CompressedW(x, alt)
+            W = _CompressedW(x, alt)
             mus = np.r_[x[:15], (x[:8, None] + x[None, :8]).ravel() / 2,
                         rng.uniform(x.min() - 1, x.max() + 1, 10), np.nextafter(x[:8], np.inf)]
             for mu in mus:
@@ -728,8 +733,8 @@ def test_large_tied_cohort_interval_is_ordered(n):
         assert abs(r.estimate - want) < 1e-4 and abs(lo - want) < 1.25 + 1e-4 and abs(hi - want) < 1e-4
         # the bounds sit on jumps of R's statistic
         d = (b - a)[b != a]
-        W = paired._CompressedW(d, "two-sided")
-        z = float(paired.ndtri(0.975))
+        W = _CompressedW(d, "two-sided")
+        z = float(ndtri(0.975))
         assert W(hi + 1e-9, True) < -z and W(lo - 1e-9, True) > z
 
 
@@ -760,13 +765,13 @@ def test_exact_size_limit_raises():
 def test_walsh_guard_uses_asymptotic_ci(monkeypatch):
     rng = np.random.default_rng(9)
     d = rng.normal(0.4, 1, 60)
-    monkeypatch.setattr(paired, "WALSH_MAX_N", 50)
+    monkeypatch.setattr(_api, "WALSH_MAX_N", 50)  # where paired_signed_rank reads it
     r = paired_signed_rank(d, np.zeros_like(d), method="exact")
     assert r.method == "exact" and r.ci_method.startswith("asymptotic")
     assert "limited to WALSH_MAX_N = 50 distinct differences (here 60)" in r.ci_method
     ap = paired_signed_rank(d, np.zeros_like(d), method="approx")
     assert (r.estimate, r.conf_int) == (ap.estimate, ap.conf_int)
-    monkeypatch.setattr(paired, "WALSH_MAX_N", 60)
+    monkeypatch.setattr(_api, "WALSH_MAX_N", 60)
     assert paired_signed_rank(d, np.zeros_like(d), method="exact").ci_method.startswith("exact")
 
 
@@ -780,7 +785,7 @@ def test_exact_interval_on_a_grid_counts_distinct_values():
     w = np.sort(np.concatenate([d[i] + d[i:] for i in range(d.size)])) / 2
     assert r.estimate == np.median(w)
     n = d.size
-    k = int(np.searchsorted(paired._psignrank_cdf(n), 0.025 - 10 * np.finfo(float).eps))
+    k = int(np.searchsorted(_psignrank_cdf(n), 0.025 - 10 * np.finfo(float).eps))
     assert r.conf_int == (w[k - 1], w[w.size - k])
 
 
@@ -810,7 +815,7 @@ def test_interval_bounds_are_the_jumps_where_walsh_averages_crowd(seed):
 
     rng = np.random.default_rng(seed)
     x = np.repeat([-1.0, 0.5, 1.0, 2.0, 3.0, 4.0], 4) + rng.uniform(0, 1e-6, 24)
-    Wc = paired._CompressedW(x, "two-sided")
+    Wc = _CompressedW(x, "two-sided")
     for level in (0.8, 0.95):
         r = paired_signed_rank(x, 0 * x, method="approx", conf_level=level)
         a = 1 - level

@@ -1,0 +1,34 @@
+"""The normal approximation with tie and continuity correction (R's ``wilcox.test``).
+
+Part of :mod:`cohortstats.stats.paired` (split along its seams, as scipy splits its files).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import ndtr
+
+
+def _approx(ranks, positive, alternative, correction):
+    """z and p as R's ``wilcox.test(..., exact = FALSE, correct = ...)``."""
+    t_plus = float(np.sum(ranks[positive]))
+    mean = float(np.sum(ranks)) / 2.0
+    var = float(np.sum(ranks * ranks)) / 4.0
+    z = t_plus - mean
+    if correction:
+        corr = {"two-sided": math.copysign(0.5, z) if z != 0 else 0.0,
+                "greater": 0.5, "less": -0.5}[alternative]
+    else:
+        corr = 0.0
+    sigma = math.sqrt(var)
+    z = (z - corr) / sigma
+    if alternative == "less":
+        p = float(ndtr(z))
+    elif alternative == "greater":
+        p = float(ndtr(-z))
+    else:
+        p = 2.0 * min(float(ndtr(z)), float(ndtr(-z)))
+    return z, p
+
+
