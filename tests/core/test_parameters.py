@@ -22,8 +22,6 @@ def test_outcomes_accepted(given, expected):
 
 
 @pytest.mark.parametrize("kwargs, words", [
-    ({"outcomes": ""}, "outcome"),
-    ({"outcomes": ","}, "outcome"),
     ({"outcomes": "../x"}, "'../x'"),
     ({"outcomes": "pred mg"}, "'pred mg'"),
     ({"method": "Exact"}, "`method` must be one of {'auto', 'exact', 'approx'}; not 'Exact'."),
@@ -33,6 +31,11 @@ def test_outcomes_accepted(given, expected):
     ({"alpha": "nan"}, "`alpha`"),
     ({"alpha": 0}, "`alpha`"),
 ])
+def test_empty_outcomes_mean_every_pair_in_the_file():
+    """issue 21: "a c3_baseline/c3_6mo pair vanishes unless OUTCOMES= names it"."""
+    assert check_parameters(outcomes="").outcomes == () == check_parameters(outcomes=",").outcomes
+
+
 def test_bad_value_names_parameter_and_value(kwargs, words):
     with pytest.raises(ParameterError) as info:
         check_parameters(**{"outcomes": "prednisone_mg", **kwargs})
@@ -76,7 +79,7 @@ def test_settings_from_environment(env, tmp_path):
 
 
 @pytest.mark.parametrize("name, value, words", [
-    ("OUTCOMES", "", "outcomes"), ("OUTCOMES", ",", "outcomes"), ("OUTCOMES", "../x", "../x"),
+    ("OUTCOMES", "../x", "../x"),
     ("OUTCOMES", "pred mg", "pred mg"), ("JOBS", "0", "jobs"), ("JOBS", "abc", "jobs"),
     ("METHOD", "Exact", "method"), ("CONF_LEVEL", "2", "conf_level"), ("COHORT", " ", "cohort"),
 ])

@@ -16,7 +16,7 @@ OUTCOMES = ["prednisone_mg", "esr_mm_hr"]
 def kept(tmp_path):
     path = tmp_path / "cohort.csv"
     shutil.copyfile(SHIPPED, path)
-    checked.save(load_cohort(path, outcomes=OUTCOMES), path)
+    checked.save(load_cohort(path, outcomes=OUTCOMES), path, OUTCOMES)
     return path
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cohortstats.inputs import cohortfile
+from cohortstats.inputs import cohortfile, csvfile
 from support import HEADER, SHIPPED
 
 GOOD = HEADER + "\nA1,F,White,10,5,20,10\nA2,M,African-American,20,10,30,15\n"
@@ -60,7 +60,7 @@ def test_good_file(write_csv):
     c = cohortfile.load_cohort(write_csv(GOOD))
     assert c.n == 2 and not c.reconstructed
     assert c.frame["prednisone_mg_baseline"].tolist() == [10.0, 20.0]
-    assert c.frame["race"].tolist() == ["White", "African-American"]
+    assert c.frame["race"].tolist() == ["White", "Black or African American"]  # the OMB category
 
 
 def test_all_columns(write_csv):
@@ -108,7 +108,7 @@ BAD = [
      "README: one row per patient"),
     (HEADER + "\nA1,F,White,1,2,3,4,5\n", ["row 2", "has 8 fields"], "README"),
     (HEADER + "\nA1,F,White,1,2,3,4\n\nA2,F,White,1,2,3,4\n", ["row 3", "blank line"], "README"),
-    (HEADER + "\nA1,X,White,1,2,3,4\n", ["row 2", "column 'sex'", "unknown sex code 'X'", "F or M"],
+    (HEADER + "\nA1,X,White,1,2,3,4\n", ["row 2", "column 'sex'", "unknown sex 'X'", "F, M"],
      "README: sex F, M"),
     (HEADER + "\nA1,F,White,inf,2,3,4\n", ["column 'prednisone_mg_baseline'", "not a number"], "README"),
     (HEADER + ",patient_name\nA1,F,White,1,2,3,4,Jane Doe\n", ["column 'patient_name'", "identifier"],
@@ -157,10 +157,31 @@ def test_path_of_the_wrong_type():
 
 # --- issue 12: "A semicolon-separated file is refused without saying that the delimiter is the problem."
 
-@pytest.mark.parametrize("sep, words", [(";", "uses ';' between fields"), ("\t", "uses tabs between fields")])
-def test_other_delimiters_are_named(write_csv, sep, words):
-    message = error(write_csv, GOOD.replace(",", sep))
-    assert words in message and "save it as comma-separated CSV" in message and "row 1" in message
+def test_tabs_are_refused_naming_the_delimiter(write_csv):
+    message = error(write_csv, GOOD.replace(",", "\t"))
+    assert "uses tabs between fields" in message and "save it as CSV UTF-8 (comma-delimited)" in message
+    assert "row 1" in message and "your values are kept" in message
+
+
+def test_a_european_excel_file_is_read_as_what_it_stands_for(write_csv):
+    """issue 21: ';' between fields and decimal commas (Excel in a European locale): read, not refused."""
+    euro = GOOD.replace(",", ";").replace("20;10;30;15", "20;10;27,5;15")
+    c = cohortfile.load_cohort(write_csv(euro))
+    assert c.frame["esr_mm_hr_baseline"].tolist() == [20.0, 27.5]
+    assert c.sha256 == __import__("hashlib").sha256(euro.encode()).hexdigest()  # of the bytes given
+
+
+def test_a_ragged_semicolon_file_is_refused_with_advice_that_keeps_the_values(write_csv):
+    message = error(write_csv, GOOD.replace(",", ";") + "A3;F\n")
+    assert "uses ';' between fields" in message and "your values are kept" in message
+
+
+def test_a_decimal_comma_in_a_comma_file_is_one_line_that_keeps_the_value(write_csv):
+    """issue 21: "'27,5' is not a number (leave the cell empty...)" advised blanking real values."""
+    message = error(write_csv, GOOD.replace("A2,M,White,20,10,30,15", 'A2,M,White,20,10,"27,5",15')
+                    .replace("A2,M,African-American,20,10,30,15", 'A2,M,African-American,20,10,"27,5",15'))
+    assert "'27,5' is not a number (write 27.5 with a decimal point" in message
+    assert "empty" not in message
 
 
 # --- issue 15.2: special files --------------------------------------------------------
@@ -213,7 +234,7 @@ def test_link_to_a_file_is_read_and_named_as_given(write_csv, tmp_path):
 
 def test_size_limit(write_csv, monkeypatch):
     path = write_csv(GOOD)
-    monkeypatch.setattr(cohortfile, "MAX_BYTES", 100)
+    monkeypatch.setattr(csvfile, "MAX_BYTES", 100)  # where the file is read
     with pytest.raises(cohortfile.CohortError, match=r"MiB; the limit is 0 MiB \(data/README.md\)"):
         cohortfile.load_cohort(path)
 
@@ -269,8 +290,9 @@ def test_race_vocabulary_is_enforced_and_the_value_not_echoed(write_csv):
     message = error(write_csv, GOOD.replace("White", "Jane Doe DOB 2004-05-06"))
     assert "column 'race'" in message and "looks like a date" in message
     assert "Jane" not in message and "2004" not in message
-    message = error(write_csv, GOOD.replace("White", "Black"))
-    assert "unknown race 'Black'; expected one of African-American, White" in message
+    message = error(write_csv, GOOD.replace("White", "Martian"))
+    assert "unknown race 'Martian'; expected one of American Indian or Alaska Native, Asian" in message
+    assert "data/vocabulary.yml" in message
 
 
 def test_race_spelling_and_empty(write_csv):

@@ -53,11 +53,11 @@ def test_counts_match_pandas_on_the_shipped_cohort(shipped):
     df = pd.read_csv(SHIPPED)
     assert counts.n == len(df)
     assert counts.female == (df["sex"] == "F").sum()
-    assert counts.african_american == (df["race"] == "African-American").sum()
+    assert counts.african_american == (df["race"] == "African-American").sum()  # the paper's word
     exploded = df["indications"].str.split(";").explode()
     assert counts.indications == {k: int((exploded == k).sum()) for k in cohortfile.INDICATIONS}
-    # race in vocabulary order (African-American before Asian), not by frequency
-    assert list(counts.race) == ["African-American", "Asian"]
+    # race as OMB categories, in data/vocabulary.yml's order (Asian before Black), not by frequency
+    assert list(counts.race) == ["Asian", "Black or African American"]
     for name in ("prednisone_mg", "esr_mm_hr"):
         for when, col in (("baseline", f"{name}_baseline"), ("followup", f"{name}_6mo")):
             s = counts.outcomes[name][when]
@@ -86,7 +86,7 @@ def test_table1_formatted_cells(shipped):
     assert cell["Patients: n"] == "10"
     assert cell["Sex: Female"] == "9 (90%)"      # the abstract: nine girls of ten
     assert cell["Sex: Male"] == "1 (10%)"
-    assert cell["Race: African-American"] == "6 (60%)"  # six African-American
+    assert cell["Race: Black or African American"] == "6 (60%)"  # six African-American
     assert cell["Race: Asian"] == "4 (40%)"
     # ages sorted: 12 12 13 14 14 14 15 16 16 18. Type 7: Q1 at position 1 + .25 * 9 = 3.25
     # -> 13 + .25 * (14 - 13) = 13.25 -> "13.3" (half up); median (14 + 14) / 2 = 14;
@@ -126,7 +126,7 @@ def test_table1_with_missing_values_uses_the_recorded_denominators(cohort25):
     assert cell["Indication: Extensive malar rash"] == "21 of 24 (88%)"
     assert cell["Indication: Not recorded"] == "1"
     # race recorded for 24: African-American 6/24 = 25%
-    assert cell["Race: African-American"] == "6 of 24 (25%)"
+    assert cell["Race: Black or African American"] == "6 of 24 (25%)"
     assert cell["Race: Not recorded"] == "1"
     assert cell["Response at 6 months: Complete resolution"] == "12 of 24 (50%)"
     assert cell["Response at 6 months: Not recorded"] == "1"

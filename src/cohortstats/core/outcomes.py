@@ -123,7 +123,9 @@ def parse_outcomes(spec=None, path=None) -> tuple[Outcome, ...]:
     ----------
     spec : None, str or sequence of str
         ``None``: the paper's two outcomes. A sequence of names, or one string of
-        comma-separated names (as ``make report OUTCOMES=a,b`` passes it).
+        comma-separated names (as ``make report OUTCOMES=a,b`` passes it); empty (``""``,
+        ``[]``): every ``<name>_baseline``/``<name>_6mo`` pair the cohort file holds, an empty
+        tuple here.
     path : str or Path, optional
         The description file (default ``data/outcomes.yml``).
 
@@ -140,7 +142,7 @@ def parse_outcomes(spec=None, path=None) -> tuple[Outcome, ...]:
     if spec is None:
         spec = DEFAULT_NAMES
     if isinstance(spec, str):
-        spec = spec.split(",")
+        spec = [s for s in spec.split(",") if s.strip()] if spec.strip() else []
     if not isinstance(spec, (list, tuple)):
         raise TypeError(f"`outcomes` must be a list of names or a comma-separated string; "
                         f"not {type(spec).__name__}.")
@@ -154,7 +156,5 @@ def parse_outcomes(spec=None, path=None) -> tuple[Outcome, ...]:
         if name in names:
             raise ValueError(f"`outcomes` names {name!r} twice.")
         names.append(name)
-    if not names:
-        raise ValueError("`outcomes` must name at least one outcome, e.g. prednisone_mg,esr_mm_hr; "
-                         "got none.")
+    # no name: every pair of the cohort file (cohortstats.inputs.cohortfile.pairs_in)
     return tuple(describe(n, path) for n in names)

@@ -81,7 +81,7 @@ class Parameter:
         if self.path and self.default:
             return "../" + str(self.default)
         if self.name == "outcomes":
-            return list(str(self.default).split(","))
+            return [s for s in str(self.default).split(",") if s]
         if self.name == "figure_formats":
             return list(self.default)
         return self.default
@@ -91,9 +91,9 @@ class Parameter:
 PARAMETERS = (
     Parameter("cohort", "COHORT", "data/cohort.csv", "str",
               "cohort CSV, one row per patient (format: data/README.md)", _ANALYSIS, path=True),
-    Parameter("outcomes", "OUTCOMES", "prednisone_mg,esr_mm_hr", "list",
-              "measured pairs <name>_baseline, <name>_6mo; labels and units: data/outcomes.yml",
-              _ANALYSIS),
+    Parameter("outcomes", "OUTCOMES", "", "list",
+              "measured pairs <name>_baseline, <name>_6mo (empty: every pair in the file, the paper's "
+              "two first); labels and units: data/outcomes.yml", _ANALYSIS),
     Parameter("method", "METHOD", "auto", "str",
               f'signed-rank null: "exact", "approx", or "auto" (exact below {EXACT_BELOW} non-zero pairs)',
               ("02-outcomes", "03-sensitivity", "04-claims")),

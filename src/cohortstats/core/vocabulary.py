@@ -1,23 +1,64 @@
 """The bundle's vocabularies: the one place each code and its words are written.
 
-``data/README.md`` documents these tables for people; the loader
+The categories and their synonyms (sex, race, ethnicity, clinical words) are data, in
+``data/vocabulary.yml``, which an analyst can extend; ``data/README.md`` documents them. The loader
 (:mod:`cohortstats.inputs.cohortfile`) enforces them, Table 1 and the report's prose
 print their words, and the reconstruction draws from them.
 """
 from __future__ import annotations
 
-__all__ = ["SEX_CODES", "RACES", "AFRICAN_AMERICAN", "INDICATIONS", "NASAL_AND_ORAL",
+from cohortstats.core.paths import VOCABULARY_FILE
+
+__all__ = ["SEX_CODES", "SEX_WORDS", "RACES", "RACE_WORDS", "ETHNICITIES", "ETHNICITY_WORDS",
+           "CLINICAL_WORDS", "key", "AFRICAN_AMERICAN", "INDICATIONS", "NASAL_AND_ORAL",
            "RESPONSES", "GOOD_RESPONSES", "NO_EVENT", "count_word", "join_words"]
+
+_FILE = VOCABULARY_FILE
+
+
+def _load() -> dict:
+    import yaml
+
+    return yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+
+
+_DOC = _load()
+
+
+def key(text: str) -> str:
+    """How two spellings of a category are compared: case, spaces, hyphens and underscores aside."""
+    return " ".join(str(text).casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _synonyms(section: str) -> dict:
+    """``key(word) -> category`` for every category of ``section`` and its synonyms."""
+    out = {}
+    for category, words in (_DOC.get(section) or {}).items():
+        for word in [category, *(words or [])]:
+            out[key(word)] = str(category)
+    return out
+
 
 #: ``sex`` codes and their words.
 SEX_CODES = {"F": "female", "M": "male"}
+#: Every word read as a sex code (``Female`` -> ``F``), from data/vocabulary.yml.
+SEX_WORDS = _synonyms("sex")
 
-#: ``race`` values accepted in a cohort file, as data/README.md lists them. The
-#: first is the one the abstract counts ("six were African-American").
-RACES = ("African-American", "White", "Asian", "Hispanic", "Other", "Not recorded")
+#: ``race`` categories, in the order Table 1 lists them (data/vocabulary.yml: OMB, then others).
+RACES = tuple(str(r) for r in _DOC["race"])
+#: Every word read as a race category, from data/vocabulary.yml.
+RACE_WORDS = _synonyms("race")
 
-#: Race values counted as African-American.
-AFRICAN_AMERICAN = frozenset({"African-American"})
+#: Race categories counted by the abstract's "six were African-American".
+AFRICAN_AMERICAN = frozenset(_DOC["african_american"])
+
+#: ``ethnicity`` categories (optional column) and the words read as them.
+ETHNICITIES = tuple(str(e) for e in _DOC["ethnicity"])
+ETHNICITY_WORDS = _synonyms("ethnicity")
+
+#: Words that, capitalised in free text, are not read as a person's name.
+CLINICAL_WORDS = frozenset(key(w) for w in _DOC.get("clinical_terms") or ()) | frozenset(
+    w for section in ("sex", "race", "ethnicity") for k in _synonyms(section) for w in k.split())
 
 #: Indication codes and the abstract's words for them, in the abstract's order.
 INDICATIONS = {

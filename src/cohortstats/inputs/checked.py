@@ -39,14 +39,20 @@ def _meta(cohort: Cohort) -> dict:
     return out
 
 
-def save(cohort: Cohort, path) -> Path:
-    """Keep ``cohort`` (as loaded from the file ``path``) as ``<path>.checked.parquet``, atomically."""
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def save(cohort: Cohort, path, requested=()) -> Path:
+    """Keep ``cohort`` (as loaded from the file ``path`` for the outcomes ``requested``) as
+    ``<path>.checked.parquet``, atomically."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(cohort.frame, preserve_index=False)
     meta = dict(table.schema.metadata or {})
-    meta[_KEY] = json.dumps(_meta(cohort)).encode("utf-8")
+    meta[_KEY] = json.dumps({**_meta(cohort),
+                             "requested": [o.name for o in parse_outcomes(list(requested))]}).encode("utf-8")
     target = checked_path(path)
     with atomic_path(target) as tmp:
         pq.write_table(table.replace_schema_metadata(meta), tmp)
@@ -64,10 +70,10 @@ def load(path, outcomes=None) -> Cohort:
 
         meta = json.loads((pq.read_schema(kept).metadata or {}).get(_KEY, b"{}"))
         wanted = [o.name for o in parse_outcomes(outcomes)]
-        if meta.get("outcomes") == wanted and meta.get("sha256") == sha256_file(path):
+        if meta.get("requested") == wanted and meta.get("sha256") == sha256_file(path):
             frame = pq.read_table(kept).to_pandas()
-            fields = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items()}
-            fields["outcomes"] = parse_outcomes(wanted)
+            fields = {k: _tuples(v) for k, v in meta.items() if k != "requested"}
+            fields["outcomes"] = parse_outcomes(list(meta["outcomes"]))
             fields["path"] = str(path)
             return Cohort(frame=frame, **fields)
     return load_cohort(path, outcomes=outcomes)

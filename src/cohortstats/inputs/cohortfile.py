@@ -45,9 +45,14 @@ import pandas as pd
 
 from cohortstats.inputs.identifiers import PLAIN_STUDY_ID, identifier_column, identifier_study_id, \
     identifier_value, looks_like
-from cohortstats.core.outcomes import parse_outcomes
+from cohortstats.core.outcomes import DEFAULT_NAMES, parse_outcomes
+from cohortstats.core import vocabulary
 from cohortstats.core.vocabulary import INDICATIONS, RACES, RESPONSES, SEX_CODES
 from cohortstats.core.paths import DEFAULT_COHORT
+from cohortstats.inputs.csvfile import (CohortError, MAX_AGE, MAX_BYTES, MAX_ID, MAX_MAGNITUDE,
+                                        MAX_TEXT, _NUMBER, _README, _clip, _decode, _escape, _fail,
+                                        _first, _identifying, _invisible, _numbers, _quote, _read,
+                                        _read_frame, _shown_path, _strip, _structure, european)
 
 __all__ = ["CohortError", "Cohort", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "INDICATIONS",
            "MAX_BYTES", "MAX_MAGNITUDE", "MAX_AGE", "MAX_TEXT", "MAX_ID", "load_cohort"]
@@ -60,29 +65,6 @@ REQUIRED_COLUMNS = (
 )
 #: Optional columns, used when present.
 OPTIONAL_COLUMNS = ("age_years", "indications", "response_6mo", "adverse_events")
-
-#: Largest cohort file read, in bytes (256 MiB; a 10^6-patient file is about 70 MB).
-MAX_BYTES = 256 * 2**20
-#: Largest magnitude of a dose or laboratory value; beyond it sums of squares lose
-#: their meaning long before they overflow, and no unit of this bundle needs it.
-MAX_MAGNITUDE = 1e9
-#: Largest ``age_years``: HIPAA Safe Harbor counts ages over 89 as identifiers, so
-#: every age of 90 or more is written 90.
-MAX_AGE = 90
-#: Longest free-text cell (``adverse_events``, extra text columns), in characters.
-MAX_TEXT = 200
-#: Longest ``patient_id``, in characters.
-MAX_ID = 40
-
-_SHOWN = 60        # longest quoted value in a message, in characters
-_SHOWN_PATH = 120  # longest file name in a message
-_MESSAGE = 300     # longest message
-_README = "data/README.md"
-_RACES = {r.casefold(): r for r in RACES}
-
-
-class CohortError(ValueError):
-    """A cohort file that cannot be used; the message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +89,9 @@ class Cohort:
         must not use that id scheme (data/README.md).
     outcomes : tuple of Outcome
         The measured pairs that were checked.
+    not_used : tuple of (str, str)
+        Every column of the file the analysis does not use, with the reason
+        (:func:`not_used`): nothing is dropped in silence.
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -114,196 +99,12 @@ class Cohort:
     sha256: str
     reconstructed: bool
     outcomes: tuple = ()
+    not_used: tuple = ()
 
     @property
     def n(self) -> int:
         return len(self.frame)
 
-
-# --- messages ---------------------------------------------------------------------
-
-def _escape(text: str) -> str:
-    """Non-printable characters (controls, ANSI escapes, bidi overrides) as escapes."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable():
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
-
-
-def _clip(text, limit: int = _SHOWN) -> str:
-    """At most ``limit`` characters, escaped, with … when cut."""
-    text = str(text)
-    escaped = _escape(text[: limit + 1])
-    return escaped if len(escaped) <= limit and len(text) <= limit else escaped[: limit - 1] + "…"
-
-
-def _quote(value) -> str:
-    return f"'{_clip(value)}'"
-
-
-def _shown_path(path: str) -> str:
-    """The file name as given, escaped; a long one keeps its start and its end."""
-    path = str(path)
-    if len(path) > 4 * _SHOWN_PATH:
-        path = path[:_SHOWN_PATH] + path[-_SHOWN_PATH:]
-    text = _escape(path)
-    return text if len(text) <= _SHOWN_PATH else text[:40] + "…" + text[-(_SHOWN_PATH - 41):]
-
-
-def _message(path, message, row=None, column=None, patient=None) -> str:
-    where = [_shown_path(path)]
-    if row is not None:
-        shown = None
-        if patient not in (None, "") and len(str(patient)) <= MAX_ID \
-                and identifier_study_id(str(patient)) is None:
-            shown = _clip(patient, MAX_ID)
-        where.append(f"row {row}" + (f" (patient {shown})" if shown else ""))
-    if column is not None:
-        where.append(f"column {_quote(column)}")
-    text = ": ".join([", ".join(where), _escape(" ".join(str(message).split()))])
-    return text if len(text) <= _MESSAGE else text[: _MESSAGE - 1] + "…"
-
-
-def _fail(path, message, row=None, column=None, patient=None):
-    raise CohortError(_message(path, message, row, column, patient))
-
-
-def _identifying(category: str) -> str:
-    return (f"looks like {looks_like(category)}; a cohort file must hold no direct identifiers "
-            f"(HIPAA Safe Harbor, {_README})")
-
-
-# --- the file ---------------------------------------------------------------------
-
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"))
-
-
-def _not_regular(mode: int) -> str:
-    for test, kind in _KINDS:
-        if test(mode):
-            return kind
-    return "not a regular file"
-
-
-def _read(path, shown: str) -> bytes:
-    """The file's bytes: a regular file (or a link to one) of at most MAX_BYTES."""
-    limit = f"the limit is {MAX_BYTES // 2**20} MiB ({_README})"
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            _fail(shown, "is a link to a file that does not exist")
-        _fail(shown, "no such file")
-    except NotADirectoryError:
-        _fail(shown, "no such file (a part of the path is not a folder)")
-    except ValueError:
-        _fail(shown, "is not a usable file name (it contains a NUL character)")
-    except OSError as exc:
-        _fail(shown, f"cannot be read ({exc.strerror})")
-    if not stat.S_ISREG(info.st_mode):
-        _fail(shown, f"is {_not_regular(info.st_mode)}, not a CSV file")
-    if info.st_size > MAX_BYTES:
-        _fail(shown, f"is {info.st_size / 2**20:.0f} MiB; {limit}")
-    try:
-        # Non-blocking: if the file was swapped for a pipe since, open does not hang.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                     | getattr(os, "O_BINARY", 0))
-    except OSError as exc:
-        _fail(shown, f"cannot be read ({exc.strerror})")
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fh.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            _fail(shown, f"is {_not_regular(mode)}, not a CSV file")
-        try:
-            raw = fh.read(MAX_BYTES + 1)
-        except OSError as exc:
-            _fail(shown, f"cannot be read ({exc.strerror})")
-    if len(raw) > MAX_BYTES:
-        _fail(shown, f"is larger than {MAX_BYTES // 2**20} MiB; {limit}")
-    return raw
-
-
-def _decode(shown: str, raw: bytes) -> str:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        _fail(shown, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV", row=line)
-    if "\x00" in text:
-        _fail(shown, "contains NUL bytes; this is not a CSV text file")
-    if not text.strip():
-        _fail(shown, "is empty; expected a header row and one row per patient")
-    first = text.split("\n", 1)[0]
-    if "," not in first:
-        for sep, words in ((";", "';'"), ("\t", "tabs")):
-            if sep in first:
-                _fail(shown, f"uses {words} between fields; save it as comma-separated CSV", row=1)
-    if "\r" in text:
-        lone = re.search(r"\r(?!\n)", text)
-        if lone:
-            _fail(shown, "has a carriage return (CR) that does not end a line; save it with LF or "
-                  "CRLF line ends", row=text.count("\n", 0, lone.start()) + 1)
-    return text
-
-
-def _structure(shown: str, raw: bytes, text: str):
-    """Header and number of rows; fail on a ragged row, a blank line or bad quoting.
-
-    The C parser of pandas pads a short row with empty cells, so rows are counted
-    here: without quotes a field count is a comma count, done in bulk on the
-    bytes; with quotes, the csv module reads every row.
-    """
-    if '"' not in text:
-        body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
-        data = np.frombuffer(body, dtype=np.uint8)
-        ends = np.flatnonzero(data == 10)
-        if data.size and data[-1] != 10:
-            ends = np.append(ends, data.size)
-        commas = np.flatnonzero(data == 44)
-        starts = np.concatenate([[0], ends[:-1] + 1])
-        per_line = np.searchsorted(commas, ends) - np.searchsorted(commas, starts)
-        lengths = ends - starts - (data[np.maximum(ends - 1, 0)] == 13)
-        header = body[: ends[0]].decode("utf-8").rstrip("\r").split(",")
-        width = len(header)
-        blank = lengths[1:] <= 0
-        bad = per_line[1:] != width - 1
-        if blank.any():
-            _fail(shown, "blank line; remove it", row=int(np.flatnonzero(blank)[0]) + 2)
-        if bad.any():
-            line = int(np.flatnonzero(bad)[0]) + 2
-            record = body[starts[line - 1]: ends[line - 1]].decode("utf-8").rstrip("\r").split(",")
-            _fail(shown, f"has {len(record)} fields where the header has {width}",
-                  row=line, patient=record[0])
-        return header, int(ends.size - 1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    n_rows = 0
-    try:
-        header = next(reader)
-        width = len(header)
-        for record in reader:
-            n_rows += 1
-            row = n_rows + 1
-            if not record or (len(record) == 1 and record[0] == ""):
-                _fail(shown, "blank line; remove it", row=row)
-            if len(record) != width:
-                _fail(shown, f"has {len(record)} fields where the header has {width}",
-                      row=row, patient=record[0])
-            if reader.line_num != row:
-                _fail(shown, "has a line break inside a quoted cell; remove it", row=row)
-    except csv.Error as exc:
-        _fail(shown, f"is not valid CSV ({exc})", row=n_rows + 2)
-    if reader.line_num != n_rows + 1:
-        _fail(shown, "has a line break inside a quoted cell; remove it", row=1)
-    return header, n_rows
 
 
 def _check_header(shown: str, header: list, outcomes) -> list:
@@ -332,104 +133,43 @@ def _check_header(shown: str, header: list, outcomes) -> list:
     return header
 
 
+#: Columns read when present (besides the measured pairs).
+USED_COLUMNS = ("patient_id", "sex", "race", "ethnicity", "age_years", "indications", "response_6mo",
+                "adverse_events")
+
+
+def pairs_in(header) -> list[str]:
+    """Outcome names with both ``<name>_baseline`` and ``<name>_6mo`` in ``header``: the paper's first."""
+    names = [h[: -len("_baseline")] for h in header if h.endswith("_baseline")
+             and f"{h[: -len('_baseline')]}_6mo" in header]
+    return [n for n in DEFAULT_NAMES if n in names] + [n for n in names if n not in DEFAULT_NAMES]
+
+
+def not_used(header, outcomes) -> tuple:
+    """``(column, reason)`` for every column of ``header`` the analysis does not use."""
+    analysed = {c for o in outcomes for c in (o.baseline, o.followup)}
+    out = []
+    for col in header:
+        if col in analysed or col in USED_COLUMNS:
+            continue
+        base = col.removesuffix("_baseline").removesuffix("_6mo")
+        if base != col and base in pairs_in(header):
+            out.append((col, f"a measured pair not in OUTCOMES= (add {base} to analyse it)"))
+        elif base != col:
+            other = f"{base}_6mo" if col.endswith("_baseline") else f"{base}_baseline"
+            out.append((col, f"has no {other} column to pair with"))
+        else:
+            out.append((col, "not a column the analysis reads (data/README.md); checked for "
+                             "identifiers, otherwise left out"))
+    return tuple(out)
+
+
 def _numeric_columns(outcomes) -> list[str]:
     cols = []
     for o in outcomes:
         cols += [o.baseline, o.followup]
     return cols
 
-
-# --- the cells --------------------------------------------------------------------
-
-def _read_frame(raw: bytes, header: list, numeric: list):
-    """The table by pandas' C parser: numeric columns as float, the others as str.
-
-    Returns the frame and whether the numeric columns were parsed; when a cell is
-    not a number they are read as text, for :func:`_numbers` to say which.
-    """
-    positions = {col: i for i, col in enumerate(header)}
-    kwargs = dict(encoding="utf-8-sig", header=None, skiprows=1, names=list(range(len(header))),
-                  index_col=False, keep_default_na=False, skip_blank_lines=False, engine="c")
-    as_text = {i: str for i in range(len(header))}
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), dtype={**as_text, **{positions[c]: "float64" for c in numeric}},
-                            na_values={positions[c]: [""] for c in numeric}, **kwargs)
-        parsed = True
-    except ValueError:
-        frame = pd.read_csv(io.BytesIO(raw), dtype=as_text, na_filter=False, **kwargs)
-        parsed = False
-    frame.columns = header
-    return frame, parsed
-
-
-def _first(mask) -> int:
-    return int(np.flatnonzero(np.asarray(mask))[0])
-
-
-# Bytes that are plain text: LF, CR and printable ASCII.
-_PLAIN_BYTES = bytes([10, 13, *range(32, 127)])
-_ASCII_BYTES = bytes(range(128))
-
-
-def _invisible(raw: bytes) -> str | None:
-    """A character class of the control and formatting characters in the file, or None."""
-    rest = raw.translate(None, _PLAIN_BYTES)  # controls, and every byte of non-ASCII characters
-    if not rest:
-        return None
-    found = {chr(b) for b in rest.translate(None, bytes(range(128, 256)))}
-    others = set(rest.translate(None, _ASCII_BYTES).decode("utf-8", errors="replace"))
-    found |= {ch for ch in others if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")}
-    if "\ufeff" in found and raw.count(codecs.BOM_UTF8) == 1 and raw.startswith(codecs.BOM_UTF8):
-        found.discard("\ufeff")  # the byte-order mark, not a cell
-    if not found:
-        return None
-    return "[" + "".join(re.escape(ch) for ch in sorted(found)) + "]"
-
-
-def _strip(frame, col):
-    """Strip the cells of a text column when some cell has blanks around it."""
-    values = "\n".join(pd.unique(frame[col].to_numpy(dtype=object)).tolist())
-    if re.search(r"[^\S\n]", values) and re.search(r"(?m)^[^\S\n]|[^\S\n]$", values):
-        frame[col] = frame[col].str.strip()
-
-
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _numbers(shown, frame, col, parsed, ids, rows):
-    """The column as float; fail on a cell that is not a number or out of bounds."""
-    if parsed:
-        values = frame[col].to_numpy(dtype=float)
-        bad = np.isinf(values)
-        if bad.any():
-            i = _first(bad)
-            cell = "inf" if values[i] > 0 else "-inf"
-            _fail(shown, f"{_quote(cell)} is not a number (leave the cell empty if not recorded)",
-                  row=rows[i], column=col, patient=ids[i])
-    else:
-        cells = frame[col].str.strip()
-        values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-        bad = (np.isnan(values) & (cells != "").to_numpy()) | np.isinf(values)
-        if bad.any():
-            i = _first(bad)
-            cell = cells.iloc[i]
-            category = identifier_value(cell)
-            if category is not None:
-                _fail(shown, _identifying(category), row=rows[i], column=col, patient=ids[i])
-            _fail(shown, f"{_quote(cell)} is not a number (leave the cell empty if not recorded)",
-                  row=rows[i], column=col, patient=ids[i])
-    with np.errstate(invalid="ignore"):
-        neg = values < 0
-        big = np.abs(values) > MAX_MAGNITUDE
-    if neg.any():
-        i = _first(neg)
-        _fail(shown, f"{values[i]:g} is negative; doses, rates and laboratory values cannot be",
-              row=rows[i], column=col, patient=ids[i])
-    if big.any():
-        i = _first(big)
-        _fail(shown, f"{values[i]:g} is too large for a dose or laboratory value (the limit is "
-              f"{MAX_MAGNITUDE:g}, {_README})", row=rows[i], column=col, patient=ids[i])
-    return values
 
 
 def _check_ids(shown, frame, rows):
@@ -461,29 +201,31 @@ def _row_of(frame, col, cell) -> int:
     return _first((frame[col] == cell).to_numpy())
 
 
-def _check_codes(shown, frame, rows, ids):
-    codes = {v: v.upper() for v in pd.unique(frame["sex"])}
-    for raw_code, code in codes.items():
-        if code not in SEX_CODES:
-            i = _row_of(frame, "sex", raw_code)
-            _fail(shown, f"unknown sex code {_quote(raw_code)}; expected {' or '.join(SEX_CODES)}",
-                  row=rows[i], column="sex", patient=ids[i])
-    if any(k != v for k, v in codes.items()):
-        frame["sex"] = frame["sex"].map(codes)
-
-    races = {}
-    for cell in pd.unique(frame["race"]):
-        race = "" if cell == "" else _RACES.get(cell.casefold())
-        if race is None:
-            i = _row_of(frame, "race", cell)
+def _category(shown, frame, rows, ids, col, words, allowed):
+    """Read a category column through its synonyms (data/vocabulary.yml); one line on a word it lacks."""
+    if col not in frame.columns:
+        return
+    mapped = {}
+    for cell in pd.unique(frame[col]):
+        value = "" if cell == "" else words.get(vocabulary.key(cell))
+        if value is None:
+            i = _row_of(frame, col, cell)
             category = identifier_value(cell)
-            what = (f"looks like {looks_like(category)}, not a race (no identifiers, {_README})"
-                    if category else f"unknown race {_quote(cell)}")
-            _fail(shown, f"{what}; expected one of {', '.join(RACES)}, or empty if not recorded",
-                  row=rows[i], column="race", patient=ids[i])
-        races[cell] = race
-    if any(k != v for k, v in races.items()):
-        frame["race"] = frame["race"].map(races)
+            what = (f"looks like {looks_like(category)}, not a {col} (no identifiers, {_README})"
+                    if category else f"unknown {col} {_quote(cell)}")
+            shown_allowed = ", ".join(allowed[:3]) + (", …" if len(allowed) > 3 else "")
+            _fail(shown, f"{what}; expected one of {shown_allowed} (data/vocabulary.yml lists them "
+                  "and their synonyms: add yours there), or empty if not recorded",
+                  row=rows[i], column=col, patient=ids[i])
+        mapped[cell] = value
+    if any(k != v for k, v in mapped.items()):
+        frame[col] = frame[col].map(mapped)
+
+
+def _check_codes(shown, frame, rows, ids):
+    _category(shown, frame, rows, ids, "sex", vocabulary.SEX_WORDS, tuple(SEX_CODES))
+    _category(shown, frame, rows, ids, "race", vocabulary.RACE_WORDS, RACES)
+    _category(shown, frame, rows, ids, "ethnicity", vocabulary.ETHNICITY_WORDS, vocabulary.ETHNICITIES)
 
     for col, vocab in (("indications", INDICATIONS), ("response_6mo", RESPONSES)):
         if col not in frame.columns:
@@ -564,8 +306,14 @@ def load_cohort(path, outcomes=None) -> Cohort:
     raw = _read(path, shown)
     sha = hashlib.sha256(raw).hexdigest()
     text = _decode(shown, raw)
+    data = raw
+    converted = european(text)  # ';' between fields and decimal commas: read as what they stand for
+    if converted is not None:
+        text, data = converted, converted.encode("utf-8")
 
-    header, n_rows = _structure(shown, raw, text)
+    header, n_rows = _structure(shown, data, text)
+    if not outcomes:  # every measured pair of the file, the paper's two first
+        outcomes = parse_outcomes(pairs_in([h.strip() for h in header]) or list(DEFAULT_NAMES))
     header = _check_header(shown, header, outcomes)
     if n_rows == 0:
         _fail(shown, "has a header but no patient rows")
@@ -573,7 +321,7 @@ def load_cohort(path, outcomes=None) -> Cohort:
     numeric = _numeric_columns(outcomes) + (["age_years"] if "age_years" in header else [])
     numeric = list(dict.fromkeys(numeric))
     try:
-        frame, parsed = _read_frame(raw, header, numeric)
+        frame, parsed = _read_frame(data, header, numeric)
     except (pd.errors.ParserError, ValueError) as exc:
         _fail(shown, f"is not valid CSV ({' '.join(str(exc).split())[:80]})")
     if len(frame) != n_rows:
@@ -583,7 +331,7 @@ def load_cohort(path, outcomes=None) -> Cohort:
 
     for col in text_columns:
         _strip(frame, col)
-    invisible = _invisible(raw)
+    invisible = _invisible(data)
     if invisible:  # the first cell with a control or formatting character (after stripping)
         hits = [(_first(m), header.index(c), c) for c in text_columns
                 if (m := frame[c].str.contains(invisible, regex=True).to_numpy()).any()]
@@ -612,7 +360,7 @@ def load_cohort(path, outcomes=None) -> Cohort:
             _fail(shown, f"no patient has both {o.baseline} and {o.followup}; nothing to compare",
                   column=o.baseline)
 
-    known = set(REQUIRED_COLUMNS[:3]) | set(numeric) | {"indications", "response_6mo"}
+    known = set(REQUIRED_COLUMNS[:3]) | set(numeric) | {"indications", "response_6mo", "ethnicity"}
     for col in header:
         if col not in known:
             _check_text(shown, frame, col, rows, ids, numbers_allowed=col != "adverse_events")
@@ -623,7 +371,7 @@ def load_cohort(path, outcomes=None) -> Cohort:
     except OSError:
         pass
     return Cohort(frame=frame, path=shown, sha256=sha, reconstructed=bool(reconstructed),
-                  outcomes=outcomes)
+                  outcomes=outcomes, not_used=not_used(header, outcomes))
 
 
 class _UsageError(Exception):

@@ -289,7 +289,7 @@ def build(s: Settings, say=print) -> dict:
             # checked once: the notebooks read this table, not the CSV again (inputs/checked.py)
             from cohortstats.inputs import checked
 
-            checked.save(cohort, copy)
+            checked.save(cohort, copy, s.params.outcomes)
         pub_copy = None
         if s.published:
             pub_copy = input_dir / "published" / Path(s.published).name
@@ -347,6 +347,8 @@ def summary_line(doc: dict, reports: Path) -> str:
         verdict = (f"Results of this cohort; compared with the paper in a separate section "
                    f"({claims['reproduced']}/{claims['total']} numbers print as published)")
     line = f"Report: {reports / 'results.html'} — {verdict} ({where})"
+    notes = [f"not used: {col}: {why}" for col, why in prov.get("not_used") or ()]
+    line = "\n".join([*notes, line])
     pdf = (doc.get("outputs") or {}).get("pdf", "")
     return line + (f"; PDF {pdf}" if pdf.startswith("skipped") else "")
 

@@ -55,7 +55,7 @@ def from_cdm(cdm: str, schema: str, definition_path, folder: Path, say=print,
     source = to_source(extraction, definition, cdm_source_name(url, schema or None))
     csv = Path(out) if out is not None else Path(folder) / "cohort.csv"
     csv.parent.mkdir(parents=True, exist_ok=True)
-    write_cohort_csv(extraction, csv, races="paper")
+    write_cohort_csv(extraction, csv)  # OMB race words, as the loader reads them
     if out is None:
         write_atomic(Path(folder) / "source.json", dumps(source))
     steps = " → ".join(f"{s.n:,}" for s in extraction.attrition)

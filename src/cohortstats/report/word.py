@@ -109,6 +109,8 @@ def build_document(results, figures_dir):
     prov = results.provenance
     doc.add_paragraph(f"Cohort file {prov.file}; SHA-256 {prov.sha256}; {prov.n} patients; "
                       f"code version {results.key.version}.")
+    for col, why in prov.not_used:
+        doc.add_paragraph(f"Column not used: {col}: {why}.", style="List Bullet")
 
     if results.source is not None:
         _source(doc, results.source, t)

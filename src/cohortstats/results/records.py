@@ -185,12 +185,15 @@ class Provenance:
         The bundle's reconstruction (not patient records).
     n : int
         Patients (rows).
+    not_used : tuple of (str, str)
+        Columns of the file the analysis does not use, with the reason.
     """
 
     file: str
     sha256: str
     reconstructed: bool
     n: int
+    not_used: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,8 @@ class CohortCounts:
     age : dict or None
         ``{"n", "n_not_recorded", "median", "q1", "q3", "min", "max"}`` of
         ``age_years`` when the column has a value.
+    ethnicity : dict or None
+        Ethnicity → count (OMB categories, "Not recorded" last); None without the column.
     outcomes : dict
         Outcome name → ``{"label", "unit", "decimals", "baseline", "followup"}``;
         ``baseline`` and ``followup`` are :class:`Summary` fields as a dict plus
@@ -80,6 +82,7 @@ class CohortCounts:
     age: dict | None
     n_race_recorded: int = 0
     outcomes: dict | None = None
+    ethnicity: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)

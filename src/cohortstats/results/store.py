@@ -25,7 +25,7 @@ from cohortstats.core.files import write_atomic
 from cohortstats.results.codec import FragmentError, from_jsonable, to_jsonable
 from cohortstats.results.records import FRAGMENTS, BuildKey, Results
 from cohortstats import __version__
-from cohortstats.core.paths import OUTCOMES_FILE
+from cohortstats.core.paths import OUTCOMES_FILE, VOCABULARY_FILE
 
 __all__ = ["SCHEMA", "code_version", "build_key", "save_fragment", "load_fragment",
            "load_fragments", "assemble", "load_results", "lookup"]
@@ -45,8 +45,9 @@ def code_version() -> str:
     for path in sorted(here.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".css"):
             h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    if OUTCOMES_FILE.is_file():
-        h.update(b"outcomes.yml\0" + OUTCOMES_FILE.read_bytes())
+    for data in (OUTCOMES_FILE, VOCABULARY_FILE):
+        if data.is_file():
+            h.update(data.name.encode() + b"\0" + data.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 

@@ -21,7 +21,8 @@ import pandas as pd
 
 from cohortstats.core.outcomes import UNIT_NOT_STATED, Outcome
 from cohortstats.core.rounding import fmt, pct
-from cohortstats.core.vocabulary import AFRICAN_AMERICAN, INDICATIONS, NO_EVENT, RACES, RESPONSES
+from cohortstats.core.vocabulary import (AFRICAN_AMERICAN, ETHNICITIES, INDICATIONS, NO_EVENT, RACES,
+                                         RESPONSES)
 from cohortstats.results.statistics import Summary, CohortCounts  # noqa: F401 (the records it returns)
 
 __all__ = ["CohortCounts", "Summary", "OutcomeSummary", "complete_pairs", "count_cohort",
@@ -178,11 +179,12 @@ def _value_counts(values) -> dict:
     return {str(k): int(v) for k, v in items}
 
 
-def _race_counts(race: pd.Series) -> dict:
+def _race_counts(race: pd.Series, vocabulary=RACES) -> dict:
+    """Category -> count in ``vocabulary``'s order, others next, "Not recorded" (or empty) last."""
     cells = race.replace("", NOT_RECORDED)
     counts = cells.value_counts()
-    order = [r for r in RACES if r != NOT_RECORDED]
-    order += sorted(set(counts.index) - set(RACES))
+    order = [r for r in vocabulary if r != NOT_RECORDED]
+    order += sorted(set(counts.index) - set(vocabulary))
     order.append(NOT_RECORDED)
     return {r: int(counts[r]) for r in order if r in counts.index}
 
@@ -244,7 +246,8 @@ def count_cohort(cohort: "Cohort") -> CohortCounts:
         african_american=int(df["race"].isin(AFRICAN_AMERICAN).sum()), race=race,
         indications=ind, n_indications_recorded=n_ind, responses=resp,
         n_response_recorded=n_resp, adverse_events=adv, n_adverse_recorded=n_adv, age=age,
-        n_race_recorded=n - race.get(NOT_RECORDED, 0), outcomes=outcomes)
+        n_race_recorded=n - race.get(NOT_RECORDED, 0), outcomes=outcomes,
+        ethnicity=_race_counts(df["ethnicity"], ETHNICITIES) if "ethnicity" in df.columns else None)
 
 
 # --------------------------------------------------------------------------- Table 1
@@ -316,6 +319,10 @@ def table1(counts: CohortCounts) -> pd.DataFrame:
     m = counts.n_race_recorded
     for race, k in counts.race.items():
         rows.append(("Race", race, str(k) if race == NOT_RECORDED else _n_pct(k, m, n)))
+    if counts.ethnicity is not None:
+        m = n - counts.ethnicity.get(NOT_RECORDED, 0)
+        for eth, k in counts.ethnicity.items():
+            rows.append(("Ethnicity", eth, str(k) if eth == NOT_RECORDED else _n_pct(k, m, n)))
     for section, found, m in (("Indication", counts.indications, counts.n_indications_recorded),
                               ("Response at 6 months", counts.responses, counts.n_response_recorded)):
         if found is None:

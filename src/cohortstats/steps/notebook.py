@@ -246,4 +246,4 @@ def provenance(cohort) -> Provenance:
     if not name.isprintable():
         name = shown(name)[1:-1]
     return Provenance(file=name, sha256=cohort.sha256, reconstructed=bool(cohort.reconstructed),
-                      n=int(cohort.n))
+                      n=int(cohort.n), not_used=tuple(getattr(cohort, "not_used", ())))

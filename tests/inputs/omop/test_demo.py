@@ -20,9 +20,8 @@ VALUES = ["sex", "race", "age_years", "prednisone_mg_baseline", "prednisone_mg_6
 def test_round_trip_through_todays_loader(demo_cdm, tmp_path):
     e = extract(f"duckdb://{demo_cdm}", DEF)
     out = tmp_path / "cohort.csv"
-    # Today's loader knows the paper's race words only: "Black or African American" is written
-    # "African-American" (races="paper"); the OMB words are the default.
-    write_cohort_csv(e, out, races="paper")
+    # The OMB words (the default) are read by the loader as data/cohort.csv's paper words are
+    write_cohort_csv(e, out)
     got = load_cohort(out).frame
     want = load_cohort(ROOT / "data" / "cohort.csv").frame
     # patient for patient: R01..R10 have index dates in that order, so they are S001..S010

@@ -46,8 +46,9 @@ _ANCESTORS = [(19026972, 19026973, 1), (1551099, 1551101, 1), (1551099, 1551102,
               (257628, 4063581, 1)]
 _STRENGTH = [(19026973, 19026972, 10.0, 8576), (1551101, 1551099, 5.0, 8576),
              (1551102, 1551099, 2.5, 8576)]
-_RACE_IDS = {"African-American": 8516, "White": 8527, "Asian": 8515, "": 0, "Hispanic": 0,
-             "Other": 0, "Not recorded": 0}
+_RACE_IDS = {"African-American": 8516, "Black or African American": 8516, "White": 8527, "Asian": 8515,
+             "American Indian or Alaska Native": 8657, "Native Hawaiian or Other Pacific Islander": 8557,
+             "": 0, "Not recorded": 0, "Hispanic": 0, "Other": 0}
 _SEX_IDS = {"F": 8532, "M": 8507}
 _FIRST_INDEX = dt.date(2015, 3, 2)
 
