@@ -67,6 +67,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cohortstats.core.vocabulary import CLINICAL_WORDS
+
 __all__ = ["SAFE_HARBOR", "identifier_column", "identifier_value", "identifier_study_id",
            "normalise", "looks_like"]
 
@@ -290,6 +292,13 @@ def _column_letter(words: list[str]) -> str | None:
     return None
 
 
+#: Columns REDCap writes into every export, which identify no one: the event and repeat keys
+#: that join a patient's visits, the data access group, each instrument's completion status
+#: (REDCap data export documentation). Survey timestamps (``*_timestamp``) are dates: not here.
+_REDCAP_OWN = re.compile(r"redcap_(?:event_name|repeat_instrument|repeat_instance|data_access_group)"
+                         r"|[a-z][a-z0-9_]*_complete")
+
+
 def identifier_column(name: str) -> str | None:
     """The Safe Harbor category a column name matches, or None.
 
@@ -310,6 +319,8 @@ def identifier_column(name: str) -> str | None:
     >>> identifier_column("patient_id"), identifier_column("esr_mm_hr_6mo")
     (None, None)
     """
+    if _REDCAP_OWN.fullmatch(name.strip()):
+        return None
     letter = _column_letter(_words(name))
     return None if letter is None else _CAT[letter]
 
@@ -360,10 +371,21 @@ _VALUE_PATTERNS = [
 ]
 
 
+def _clinical(phrase: str) -> bool:
+    """A Title Case phrase whose every word is a clinical or category word of data/vocabulary.yml
+    (``Deep Vein Thrombosis``, ``Not Hispanic``): not a person's name."""
+    words = [w for w in re.split(r"[\s,.'’-]+", phrase.casefold()) if w]
+    return bool(words) and all(w in CLINICAL_WORDS for w in words)
+
+
 def _value_letter(text: str, patterns=_VALUE_PATTERNS) -> str | None:
     text = normalise(text)
     for letter, pattern in patterns:
-        if pattern.search(text):
+        if letter == "A":  # a name: unless every capitalised phrase is clinical words
+            if any(not _clinical(m.group()) or re.match(r"(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof)\b", m.group())
+                   for m in pattern.finditer(text)):
+                return letter
+        elif pattern.search(text):
             return letter
     return None
 
