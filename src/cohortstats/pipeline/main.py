@@ -55,8 +55,9 @@ class Settings:
     """One build's checked settings (plain attributes, made by :func:`settings_from_env`)."""
 
     def __init__(self, cohort, params, published, jobs, build_dir, reports, figures, cdm="",
-                 cdm_schema="", cdm_definition=""):
+                 cdm_schema="", cdm_definition="", redcap=()):
         self.cdm, self.cdm_schema, self.cdm_definition = cdm, cdm_schema, cdm_definition
+        self.redcap = redcap  # (records, dictionary, mapping) or ()
         self.cohort = cohort
         self.params = params
         self.published = published
@@ -85,8 +86,13 @@ def _jobs(text: str) -> int:
 def settings_from_env() -> Settings:
     """Read and check the build's settings from ``CS_*`` environment variables."""
     cohort, cdm = _env("COHORT"), _env("CDM")
-    if cdm and "CS_COHORT" in os.environ:
-        raise ParameterError("give COHORT= (a cohort file) or CDM= (an OMOP CDM), not both.")
+    redcap = tuple(_env(n) for n in ("REDCAP", "REDCAP_DICTIONARY", "REDCAP_MAPPING"))
+    if sum(bool(x) for x in ("CS_COHORT" in os.environ, cdm, redcap[0])) > 1:
+        raise ParameterError("give one of COHORT= (a cohort file), CDM= (an OMOP CDM) or REDCAP= "
+                             "(a REDCap export), not several.")
+    if redcap[0] and not all(redcap):
+        raise ParameterError("REDCAP= needs REDCAP_DICTIONARY= (the data dictionary) and "
+                             "REDCAP_MAPPING= (which field holds which column).")
     if cohort.strip() == "":
         raise ParameterError("`COHORT` is empty; give a cohort CSV file, e.g. COHORT=data/cohort.csv.")
     try:
@@ -103,7 +109,7 @@ def settings_from_env() -> Settings:
     return Settings(cohort=cohort, params=params, published=published or None, jobs=jobs,
                     build_dir=Path(_env("BUILD")), reports=Path(_env("REPORTS")),
                     figures=Path(_env("FIGURES")), cdm=cdm, cdm_schema=_env("CDM_SCHEMA"),
-                    cdm_definition=_env("CDM_DEFINITION"))
+                    cdm_definition=_env("CDM_DEFINITION"), redcap=redcap if redcap[0] else ())
 
 
 # --------------------------------------------------------------------------- inputs
@@ -264,13 +270,22 @@ def build(s: Settings, say=print) -> dict:
 
             cohort_path, source = from_cdm(s.cdm, s.cdm_schema, s.cdm_definition,
                                            s.build_dir / SOURCE_DIR, say)
+        elif s.redcap:
+            from cohortstats.pipeline.sources import SOURCE_DIR, from_redcap
+
+            cohort_path, source = from_redcap(*s.redcap, s.build_dir / SOURCE_DIR, say)
         cohort_sha = _sha256_file(cohort_path, "cohort file")
         published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
         source_sha = None
         if source is not None:
             source_sha = _sha256_file(s.build_dir / SOURCE_DIR / "source.json", "cohort source")
         build_id = digest(cohort_sha, s.params, published_sha, code_version(), source_sha)
-        name = display_name(cohort_path) if source is None else f"extracted from an {source.kind}"
+        if source is None:
+            name = display_name(cohort_path)
+        else:
+            from cohortstats.report.prose import SOURCE_PHRASE
+
+            name = SOURCE_PHRASE[source.kind]
         doc = _up_to_date(s, build_id, name)
         if doc is not None:
             return doc
@@ -335,7 +350,7 @@ def summary_line(doc: dict, reports: Path) -> str:
     prov = doc["provenance"]
     kind = "reconstructed cohort" if prov["reconstructed"] else "user-supplied cohort"
     if doc.get("source"):
-        kind = "cohort"
+        kind = "source:"
     where = (f"{kind} {prov['file']}, {prov['n']} patient{'' if prov['n'] == 1 else 's'}, "
              f"sha256 {prov['sha256'][:12]}")
     claims = doc["claims"]

@@ -1,4 +1,4 @@
-"""Where a build's cohort table comes from when it is not a cohort file: an OMOP CDM.
+"""Where a build's cohort table comes from when it is not a cohort file: an OMOP CDM, a REDCap export.
 
 ``make report CDM=<url>`` (and ``make cohort CDM=<url> OUT=cohort.csv``) extract the
 cohort inside the database with the steps notebook ``00-extract`` runs, into
@@ -14,7 +14,7 @@ from pathlib import Path
 from cohortstats.core.files import write_atomic
 from cohortstats.results import Source, dumps
 
-__all__ = ["from_cdm", "SOURCE_DIR"]
+__all__ = ["from_cdm", "from_redcap", "SOURCE_DIR"]
 
 #: Folder of the build directory holding the extracted cohort and its record.
 SOURCE_DIR = "source"
@@ -60,4 +60,41 @@ def from_cdm(cdm: str, schema: str, definition_path, folder: Path, say=print,
         write_atomic(Path(folder) / "source.json", dumps(source))
     steps = " → ".join(f"{s.n:,}" for s in extraction.attrition)
     say(f"  extracted {extraction.n} patients from {mask_url(url)} (attrition {steps})")
+    return csv, source
+
+
+def from_redcap(records, dictionary, mapping, folder: Path, say=print,
+                out: Path | None = None) -> tuple[Path, Source]:
+    """Read a REDCap export (:func:`cohortstats.inputs.redcap.read_export`) into ``folder``/cohort.csv.
+
+    Returns
+    -------
+    (Path, Source)
+
+    Raises
+    ------
+    cohortstats.inputs.redcap.RedcapError
+        One line naming the file, row and column.
+    """
+    from cohortstats.inputs.redcap import read_export, write_cohort_csv
+    from cohortstats.results import AttritionStep, ValueCount
+
+    export = read_export(records, dictionary, mapping)
+    n = len(export.cohort)
+    values = tuple(ValueCount(c, int((export.cohort[c] != "").sum()), int((export.cohort[c] == "").sum()),
+                              int(export.missing.get(c, 0)), "missing-data code, read as not recorded")
+                   for c in export.cohort.columns if c != "patient_id")
+    events = f" events {', '.join(export.events)} joined into one row per record;" if export.events else ""
+    notes = (f"REDCap export of {export.n_records} records;{events} record ids replaced by study ids.",
+             f"{export.left_out_identifiers} identifier field(s) (Identifier? = y) and "
+             f"{export.left_out_dates} date field(s) of the dictionary were left out: never read.")
+    source = Source(kind="REDCap export", name="", files=export.files,
+                    attrition=(AttritionStep("records in the export", export.n_records),
+                               AttritionStep("analysed", n)),
+                    values=values, notes=notes, definition=Path(mapping).read_text(encoding="utf-8"))
+    csv = Path(out) if out is not None else Path(folder) / "cohort.csv"
+    write_cohort_csv(export, csv)
+    if out is None:
+        write_atomic(Path(folder) / "source.json", dumps(source))
+    say(f"  read {n} patients from the REDCap export {Path(records).name}")
     return csv, source

@@ -38,12 +38,18 @@ def notice(results) -> tuple[str, str]:
     """The provenance notice for these results: (lead, text)."""
     lead, text = NOTICE[bool(results.provenance.reconstructed)]
     if results.source is not None:
-        lead, text = (f"A cohort extracted from an {results.source.kind}.",
+        phrase = SOURCE_PHRASE[results.source.kind]
+        lead, text = (f"{phrase[0].upper()}{phrase[1:]}.",
                       f"These Results are computed from the cohort the {results.source.kind} "
                       "described below gave, not from the bundle's cohort file.")
     if not results.provenance.reconstructed and results.claims.published is not None:
         text += " How they compare with the published numbers is a separate section, further down."
     return lead, text
+
+#: How a sentence names a cohort by its source (:class:`cohortstats.results.Source` ``kind``).
+SOURCE_PHRASE = {"OMOP CDM": "a cohort extracted from an OMOP CDM",
+                 "REDCap export": "a cohort read from a REDCap export"}
+
 
 @dataclass(frozen=True)
 class Code:
@@ -64,7 +70,7 @@ def header(results) -> tuple:
     lead = "Reproduction of the Results of" if results.provenance.reconstructed else "The analysis of"
     out = [f"{lead} {s.get('citation')}, doi:{s.get('doi')}, PMID {s.get('pmid')}"]
     if results.source is not None:
-        out += [f", applied to a cohort extracted from an {results.source.kind}"]
+        out += [f", applied to {SOURCE_PHRASE[results.source.kind]}"]
     elif not results.provenance.reconstructed:
         out += [", applied to the cohort file ", Code(results.provenance.file)]
     return tuple(out) + (".",)
