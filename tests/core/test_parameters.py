@@ -21,6 +21,11 @@ def test_outcomes_accepted(given, expected):
     assert check_parameters(outcomes=given).outcomes == expected
 
 
+def test_empty_outcomes_mean_every_pair_in_the_file():
+    """issue 21: "a c3_baseline/c3_6mo pair vanishes unless OUTCOMES= names it"."""
+    assert check_parameters(outcomes="").outcomes == () == check_parameters(outcomes=",").outcomes
+
+
 @pytest.mark.parametrize("kwargs, words", [
     ({"outcomes": "../x"}, "'../x'"),
     ({"outcomes": "pred mg"}, "'pred mg'"),
@@ -31,11 +36,6 @@ def test_outcomes_accepted(given, expected):
     ({"alpha": "nan"}, "`alpha`"),
     ({"alpha": 0}, "`alpha`"),
 ])
-def test_empty_outcomes_mean_every_pair_in_the_file():
-    """issue 21: "a c3_baseline/c3_6mo pair vanishes unless OUTCOMES= names it"."""
-    assert check_parameters(outcomes="").outcomes == () == check_parameters(outcomes=",").outcomes
-
-
 def test_bad_value_names_parameter_and_value(kwargs, words):
     with pytest.raises(ParameterError) as info:
         check_parameters(**{"outcomes": "prednisone_mg", **kwargs})
