@@ -54,7 +54,7 @@ from cohortstats.inputs.csvfile import (CohortError, MAX_AGE, MAX_BYTES, MAX_ID,
                                         _first, _identifying, _invisible, _numbers, _quote, _read,
                                         _read_frame, _shown_path, _strip, _structure, european)
 
-__all__ = ["CohortError", "Cohort", "REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "INDICATIONS",
+__all__ = ["CohortError", "Cohort", "REQUIRED_COLUMNS", "USED_COLUMNS", "INDICATIONS",
            "MAX_BYTES", "MAX_MAGNITUDE", "MAX_AGE", "MAX_TEXT", "MAX_ID", "load_cohort"]
 
 #: Required columns, in the order the data dictionary gives them.
@@ -63,8 +63,6 @@ REQUIRED_COLUMNS = (
     "prednisone_mg_baseline", "prednisone_mg_6mo",
     "esr_mm_hr_baseline", "esr_mm_hr_6mo",
 )
-#: Optional columns, used when present.
-OPTIONAL_COLUMNS = ("age_years", "indications", "response_6mo", "adverse_events")
 
 
 @dataclass(frozen=True)
