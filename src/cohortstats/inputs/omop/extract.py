@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from cohortstats.core.errors import shown_path
+from cohortstats.results import AttritionStep, ValueCount
 
 from .cdm import COLUMNS, Cdm, open_cdm
 from .cohort import STEPS, build, left_out_column
@@ -34,28 +35,10 @@ PAPER_RACES = {"Black or African American": "African-American", "White": "White"
 COLUMNS_OUT = _FIRST + _LAST
 
 
-@dataclass(frozen=True)
-class Step:
-    """One attrition step: its label and the number of persons left."""
-
-    label: str
-    n: int
-
-
-@dataclass(frozen=True)
-class OutcomeCounts:
-    """One outcome column's counts over the analysed patients.
-
-    ``left_out`` counts the data not used: for a dose, active exposures whose daily dose could not
-    be computed (the value is then not recorded); for a measurement, measurements in the window in
-    another unit. ``reason`` says which.
-    """
-
-    column: str
-    found: int
-    not_recorded: int
-    left_out: int
-    reason: str
+#: One attrition step, and one outcome column's counts over the analysed patients: the records of
+#: the results contract (``left_out`` counts, for a dose, active exposures whose daily dose could
+#: not be computed; for a measurement, measurements in the window in another unit).
+Step, OutcomeCounts = AttritionStep, ValueCount
 
 
 @dataclass(frozen=True)

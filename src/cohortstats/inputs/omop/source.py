@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cohortstats.results import AttritionStep, Source, ValueCount
+from cohortstats.results import Source
 
 from .cdm import open_cdm
 from .definition import Definition
@@ -44,9 +44,7 @@ def to_source(extraction: Extraction, definition: Definition, name: str = "") ->
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return Source(
         kind="OMOP CDM", name=name, files=((path.name, definition.sha256),),
-        attrition=tuple(AttritionStep(s.label, int(s.n)) for s in extraction.attrition),
-        values=tuple(ValueCount(o.column, int(o.found), int(o.not_recorded), int(o.left_out), o.reason)
-                     for o in extraction.outcomes),
+        attrition=tuple(extraction.attrition), values=tuple(extraction.outcomes),
         notes=(f"The cohort table was extracted inside the database by one query per step; "
                f"only the {extraction.n} analysed patients' rows came back, with new study ids "
                "and no date.",),
