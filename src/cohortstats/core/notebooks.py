@@ -9,15 +9,17 @@ from pathlib import Path
 
 from cohortstats.core.paths import NOTEBOOKS as FOLDER
 
-__all__ = ["NOTEBOOKS", "EXTRACT", "EVERY_NOTEBOOK", "PARALLEL", "LAST", "FRAGMENT_OF", "NOTEBOOK_OF", "notebook_path"]
+__all__ = ["NOTEBOOKS", "EXTRACT", "IMPORT", "EVERY_NOTEBOOK", "PARALLEL", "LAST", "FRAGMENT_OF", "NOTEBOOK_OF", "notebook_path"]
 
 #: The notebooks of the analysis, in the order they run.
 NOTEBOOKS = ("01-cohort", "02-outcomes", "03-sensitivity", "04-claims")
 #: The notebook that extracts a cohort from an OMOP CDM (run by an analyst; ``make report
 #: CDM=`` calls the same steps in the build).
 EXTRACT = "00-extract"
-#: Every notebook in ``notebooks/``.
-EVERY_NOTEBOOK = (EXTRACT,) + NOTEBOOKS
+#: The notebook that reads a REDCap export (``make report REDCAP=`` calls the same steps).
+IMPORT = "00-import"
+#: Every notebook in ``notebooks/``, in file-name order.
+EVERY_NOTEBOOK = (EXTRACT, IMPORT) + NOTEBOOKS
 #: Those that read the cohort and run side by side; the last one reads what they saved.
 PARALLEL, LAST = NOTEBOOKS[:-1], NOTEBOOKS[-1]
 #: Notebook -> the fragment it saves.

@@ -43,6 +43,7 @@ FIGURE_FORMATS = ("svg", "pdf", "png")
 
 _ANALYSIS = ("01-cohort", "02-outcomes", "03-sensitivity", "04-claims")
 _EXTRACT = ("00-extract",)
+_IMPORT = ("00-import",)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ PARAMETERS = (
               'formats of the saved figures, of "svg", "pdf", "png"', ("02-outcomes",)),
     Parameter("output_dir", None, "scratch", "str",
               "this run's results and figures; make report uses build/, never this",
-              _EXTRACT + _ANALYSIS, path=True),
+              _EXTRACT + _IMPORT + _ANALYSIS, path=True),
     Parameter("cdm", "CDM", "", "str",
               'an OMOP CDM: a URL (duckdb:///cdm.duckdb, postgresql://user@host/db; the password in '
               '~/.pgpass or PGPASSWORD, never here) or a connection NAME (URL in $CDM_URL_<NAME>); '
@@ -119,12 +120,12 @@ PARAMETERS = (
     Parameter("definition", "CDM_DEFINITION", "data/omop_cohort.yml", "str",
               "the cohort definition for an OMOP CDM (YAML)", _EXTRACT, path=True),
     Parameter("out", "OUT", "cohort.csv", "str", "the cohort file make cohort writes", path=True),
-    Parameter("redcap", "REDCAP", "", "str", "a REDCap records export (CSV) instead of a cohort file",
-              path=True),
+    Parameter("redcap", "REDCAP", "", "str", 'a REDCap records export (CSV) instead of a cohort file; '
+              '"" = the demo export (notebook)', _IMPORT, path=True),
     Parameter("redcap_dictionary", "REDCAP_DICTIONARY", "", "str", "its REDCap data dictionary (CSV)",
-              path=True),
+              _IMPORT, path=True),
     Parameter("redcap_mapping", "REDCAP_MAPPING", "", "str",
-              "which REDCap field holds which column (YAML, data/README.md)", path=True),
+              "which REDCap field holds which column (YAML, data/README.md)", _IMPORT, path=True),
     Parameter("jobs", "JOBS", "", "int", "notebooks run side by side (default: the number of cores)"),
     Parameter("seed", "SEED", 0, "int", "seed of the reconstruction (make data)"),
     Parameter("build", "BUILD", "build", "str", "the pipeline's work folder", path=True),
