@@ -50,3 +50,23 @@ def test_an_unknown_ethnicity_is_one_line_naming_the_vocabulary(write_csv):
     with pytest.raises(CohortError, match=r"row 2 \(patient P1\), column 'ethnicity'.*unknown ethnicity 'martian'"
                                           r".*data/vocabulary.yml"):
         load_cohort(write_csv(f"{HEADER},ethnicity\nP1,F,White,10,5,20,10,martian\n"))
+
+
+def test_a_european_excel_file_with_an_extra_outcome_loads_in_one_attempt(tmp_path):
+    """The issue's third cohort: ';' between fields, decimal commas, a ';' inside a quoted cell (Excel
+    quotes it), CRLF, and a c3 pair with one value missing: every pair analysed (c3 found by itself)."""
+    import csv
+
+    rows = [["patient_id", "sex", "race", "prednisone_mg_baseline", "prednisone_mg_6mo", "esr_mm_hr_baseline",
+             "esr_mm_hr_6mo", "indications", "c3_baseline", "c3_6mo"],
+            ["P1", "Female", "White", "37,5", "12,5", "30", "20",
+             "malar_rash;raynaud_digital_ulcers", "80,5", "90,25"],
+            ["P2", "Male", "Black", "20", "10", "31", "20", "alopecia", "81,5", ""]]
+    path = tmp_path / "europe.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(rows)
+    c = load_cohort(path, outcomes=[])
+    assert [o.name for o in c.outcomes] == ["prednisone_mg", "esr_mm_hr", "c3"]
+    assert c.frame["prednisone_mg_baseline"].tolist() == [37.5, 20.0]
+    assert c.frame["c3_6mo"].tolist()[0] == 90.25 and c.frame["c3_6mo"].isna().tolist() == [False, True]
+    assert c.frame["indications"].tolist()[0] == "malar_rash;raynaud_digital_ulcers"
