@@ -185,7 +185,7 @@ def test_sex_race_age_and_study_ids(tmp_path):
     assert list(e.cohort["race"]) == ["Black or African American"] * 3 + [""]  # 8516; 0 -> ""
     assert list(e.cohort["age_years"]) == [15, 15, 18, 15]
     assert list(e.cohort["sex"]) == ["F"] * 4
-    assert list(e.cohort["ethnicity"]) == ["not_hispanic_or_latino"] * 4
+    assert list(e.cohort["ethnicity"]) == ["Not Hispanic or Latino"] * 4
     text = cohort_csv_text(e)
     assert "2020" not in text and "2019" not in text  # no date, no year of birth
 

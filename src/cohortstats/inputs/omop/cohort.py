@@ -22,7 +22,7 @@ __all__ = ["Plan", "build", "STEPS", "SEX", "RACE", "ETHNICITY", "left_out_colum
 SEX = {8532: "F", 8507: "M"}
 RACE = {8516: "Black or African American", 8527: "White", 8515: "Asian",
         8657: "American Indian or Alaska Native", 8557: "Native Hawaiian or Other Pacific Islander"}
-ETHNICITY = {38003563: "hispanic_or_latino", 38003564: "not_hispanic_or_latino"}
+ETHNICITY = {38003563: "Hispanic or Latino", 38003564: "Not Hispanic or Latino"}  # OMB words
 
 
 def STEPS(d: Definition) -> tuple:
