@@ -28,6 +28,9 @@ from cohortstats.core.imports import without_iri_grammar
 from cohortstats.pipeline import kernel, profile
 from cohortstats.pipeline.kernel import KERNEL, KERNEL_DISPLAY
 
+#: Seconds a kernel may take to start (papermill's default, 60, is too short on a loaded 2-core machine).
+KERNEL_START_TIMEOUT = 300
+
 
 def _kernel_dir(build_dir: Path) -> Path:
     """The build's own Jupyter data folder, holding the project's kernel."""
@@ -100,7 +103,8 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
         with atomic_path(output, suffix=".ipynb") as tmp:  # the executed notebook whole, or none
             papermill.execute_notebook(str(source), str(tmp), parameters=parameters,
                                        kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
-                                       log_output=False, report_mode=False)
+                                       log_output=False, report_mode=False,
+                                       start_timeout=KERNEL_START_TIMEOUT)
             _profile_cells(tmp, source, time.perf_counter() - start)
             _scrub(tmp, source)
     except PapermillExecutionError as exc:
