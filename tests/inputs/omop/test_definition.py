@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from cohortstats.inputs.omop import DoseOutcome, MeasurementOutcome, OmopError, load_definition
-from cohortstats.parameters import OneLineError
+from cohortstats.core.errors import OneLineError
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = ROOT / "data" / "omop_cohort.yml"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cohortstats.cohortfile import load_cohort
+from cohortstats.inputs.cohortfile import load_cohort
 from cohortstats.inputs.omop import attrition_dict, extract, load_definition, write_cohort_csv
 from cohortstats.inputs.omop.__main__ import main
 from cohortstats.inputs.omop.flow import flow_svg

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from cohortstats.parameters import shown, shown_path
+from cohortstats.core.errors import shown, shown_path
 
 from .errors import OmopError
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from cohortstats.cohortfile import load_cohort
+from cohortstats.inputs.cohortfile import load_cohort
 
 from .cdmbuild import copy_to_postgres, write_cdm
 from .errors import OmopError

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from cohortstats.parameters import OneLineError
+from cohortstats.core.errors import OneLineError
 
 __all__ = ["OmopError", "mask_url", "scrub", "one_line"]
 

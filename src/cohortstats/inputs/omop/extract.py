@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cohortstats.parameters import shown_path
+from cohortstats.core.errors import shown_path
 
 from .cdm import COLUMNS, Cdm, open_cdm
 from .cohort import STEPS, build, left_out_column
