@@ -69,10 +69,12 @@ lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's kernel (
 	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks --KernelSpecManager.ensure_native_kernel=False \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
+bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort), OMOP extraction
 	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
 	@echo "== bench/bench_signed_rank.py"; $(PY) bench/bench_signed_rank.py
 	@echo "== bench/bench_build.py"; $(PY) bench/bench_build.py
+	@echo "== bench/bench_omop.py"; if $(PY) -c "import ibis, duckdb" 2>/dev/null; then $(PY) bench/bench_omop.py; \
+	  else echo "(no ibis/duckdb in $(PY): the OMOP timings are skipped; PY=/path/to/python with them)"; fi
 
 reference: ## regenerate tests/reference/signed_rank_reference.json with R (coin, exactRankTests)
 	@bash tools/setup-r.sh
