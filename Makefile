@@ -77,7 +77,7 @@ lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's kernel (
 	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks --KernelSpecManager.ensure_native_kernel=False \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort)
+bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort), OMOP extraction
 	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
 	@echo "== bench/bench_signed_rank.py"; $(PY) bench/bench_signed_rank.py
 	@echo "== bench/bench_build.py"; $(PY) bench/bench_build.py

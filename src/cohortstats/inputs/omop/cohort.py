@@ -16,7 +16,7 @@ from ibis import _
 
 from .definition import Definition, DoseOutcome, MeasurementOutcome
 
-__all__ = ["Plan", "build", "STEPS", "SEX", "RACE", "ETHNICITY", "left_out_column"]
+__all__ = ["Plan", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY", "left_out_column"]
 
 #: Standard person concept ids (many CDMs ship no concept rows for these).
 SEX = {8532: "F", 8507: "M"}
@@ -74,34 +74,48 @@ def _semi(left, right, predicates):
     return left.join(right, predicates).select(*[left[c] for c in left.columns]).distinct()
 
 
-def _steps(t: dict, d: Definition) -> list:
-    """Each attrition step's patients (person_id, index_date and, from step 3, person columns)."""
+def _same(expr, name: str):
+    return expr
+
+
+def steps(t: dict, d: Definition, keep=_same) -> list:
+    """Each attrition step's patients (person_id, index_date and, from step 3, person columns).
+
+    ``keep(expr, name)`` may materialise a step (a temporary table) and return what to read
+    instead; each step is built on the kept one before it, so every CDM table is read once.
+    """
     p, de, co, op = t["person"], t["drug_exposure"], t["condition_occurrence"], t["observation_period"]
     drug = de.filter(de.drug_concept_id.isin(_concepts(t, d.index_drug).concept_id),
                      de.drug_exposure_start_date.notnull())
     index = drug.group_by("person_id").aggregate(index_date=_.drug_exposure_start_date.min())
-    s1 = index.filter(index.person_id.isin(p.person_id))
-    sle = co.filter(co.condition_concept_id.isin(_concepts(t, d.condition).concept_id))
-    s2 = _semi(s1, sle, [s1.person_id == sle.person_id, sle.condition_start_date <= s1.index_date])
-    people = p.group_by("person_id").aggregate(
+    s1 = keep(index.filter(index.person_id.isin(p.person_id)), "s1")
+    sle = co.filter(co.condition_concept_id.isin(_concepts(t, d.condition).concept_id),
+                    co.person_id.isin(s1.person_id))
+    s2 = keep(_semi(s1, sle, [s1.person_id == sle.person_id,
+                              sle.condition_start_date <= s1.index_date]), "s2")
+    # Only the persons still in (a person listed twice: the smallest of each column).
+    people = p.filter(p.person_id.isin(s2.person_id)).group_by("person_id").aggregate(
         gender=_.gender_concept_id.min(), yob=_.year_of_birth.min(),
         race=_.race_concept_id.min(), ethnicity=_.ethnicity_concept_id.min())
     aged = s2.join(people, "person_id").mutate(age=_.index_date.year() - _.yob)
-    s3 = aged.filter(aged.age <= d.max_age_years)
+    s3 = keep(aged.filter(aged.age <= d.max_age_years), "s3")
     end = s3.index_date + ibis.interval(days=d.observation_days_after_index)
-    s4 = _semi(s3, op, [s3.person_id == op.person_id, op.observation_period_start_date <= s3.index_date,
-                           op.observation_period_end_date >= end])
-    s5 = s4.filter(s4.gender.isin(list(SEX)))
-    return [p.select("person_id").distinct(), s1, s2, s3, s4, s5]
+    obs = op.filter(op.person_id.isin(s3.person_id))
+    s4 = _semi(s3, obs, [s3.person_id == obs.person_id,
+                         obs.observation_period_start_date <= s3.index_date,
+                         obs.observation_period_end_date >= end])
+    s5 = keep(s4.filter(s4.gender.isin(list(SEX))), "s5")
+    return [p.select("person_id"), s1, s2, s3, s4, s5]  # counted distinct
 
 
-def _attrition(steps: list):
+def attrition(steps: list):
+    """One row per step: its number and the persons in it."""
     parts = [s.aggregate(step=ibis.literal(i, "int64"), n=s.person_id.nunique())
              for i, s in enumerate(steps)]
     return ibis.union(*parts).order_by("step")
 
 
-def _dose(t: dict, o: DoseOutcome, points: dict, base):
+def _dose(t: dict, o: DoseOutcome, points: dict, base, keep):
     """Per patient and time point: the summed daily dose, and the count of undosed exposures."""
     ingredient = _concepts(t, replace(o.ingredient, descendants=False))
     ds = t["drug_strength"]
@@ -110,12 +124,14 @@ def _dose(t: dict, o: DoseOutcome, points: dict, base):
                          ds.amount_value.notnull()
                          ).group_by("drug_concept_id").aggregate(amount=_.amount_value.max())
     de = t["drug_exposure"]
-    de = de.filter(de.drug_concept_id.isin(_concepts(t, o.ingredient).concept_id))
+    de = de.filter(de.person_id.isin(base.person_id),
+                   de.drug_concept_id.isin(_concepts(t, o.ingredient).concept_id))
     ex = de.left_join(strength, de.drug_concept_id == strength.drug_concept_id).select(
         person_id=de.person_id, start=de.drug_exposure_start_date,
         end=de.drug_exposure_end_date.coalesce(de.drug_exposure_start_date),
         daily=ibis.ifelse(de.days_supply > 0, de.quantity * strength.amount / de.days_supply,
                           ibis.null("float64")))
+    ex = keep(ex, f"{o.name}_exposures")
     cols = {}
     for point, offset in points.items():
         at = base.select("person_id", at=base.index_date + ibis.interval(days=offset))
@@ -127,12 +143,13 @@ def _dose(t: dict, o: DoseOutcome, points: dict, base):
     return cols
 
 
-def _measurement(t: dict, o: MeasurementOutcome, followup: int, base):
+def _measurement(t: dict, o: MeasurementOutcome, followup: int, base, keep):
     """Per patient and time point: the value chosen in the window, and other-unit counts."""
     m = t["measurement"]
-    m = m.filter(m.measurement_concept_id.isin(_concepts(t, o.concepts).concept_id),
-                 m.value_as_number.notnull())
-    m = m.mutate(ok=m.unit_concept_id.isin(_concepts(t, o.unit).concept_id).coalesce(False))
+    m = m.filter(m.person_id.isin(base.person_id), m.value_as_number.notnull(),
+                 m.measurement_concept_id.isin(_concepts(t, o.concepts).concept_id))
+    m = keep(m.mutate(ok=m.unit_concept_id.isin(_concepts(t, o.unit).concept_id).coalesce(False)),
+             f"{o.name}_measurements")
     day = ibis.interval
     windows = {
         "baseline": (base.index_date - day(days=o.baseline_days_before), base.index_date,
@@ -156,7 +173,36 @@ def _measurement(t: dict, o: MeasurementOutcome, followup: int, base):
     return cols
 
 
-def build(tables: dict, d: Definition, outcomes: bool = True) -> Plan:
+def cohort(tables: dict, d: Definition, base, keep=_same):
+    """The cohort expression: one row per patient of ``base`` (the last step), outcomes joined.
+
+    Every outcome reads only the rows of ``base``'s patients (``person_id IN base``) before its
+    windows are joined, so the big tables shrink to the analysed patients first; ``keep`` (see
+    :func:`steps`) may keep those rows, read once for both time points.
+    """
+    out = base
+    names = {"seq": ibis.row_number().over(order_by=[base.index_date, base.person_id]) + 1,
+             "sex": _mapped(base.gender, SEX), "race": _mapped(base.race, RACE),
+             "ethnicity": _mapped(base.ethnicity, ETHNICITY), "age_years": base.age}
+    joins = []
+    for o in d.outcomes:
+        if isinstance(o, DoseOutcome):
+            for point, (agg, value, bad) in _dose(tables, o, {"baseline": 0, "6mo": d.followup_days},
+                                                  base, keep).items():
+                joins.append(agg)
+                names[f"{o.name}_{point}"] = value
+                names[left_out_column(o.name, point)] = bad
+        else:
+            for point, (chosen, other) in _measurement(tables, o, d.followup_days, base, keep).items():
+                joins += [chosen, other]
+                names[f"{o.name}_{point}"] = chosen.value
+                names[left_out_column(o.name, point)] = other.other.coalesce(0)
+    for j in joins:
+        out = out.left_join(j, out.person_id == j.person_id)
+    return out.select(**names).order_by("seq")
+
+
+def build(tables: dict, d: Definition, outcomes: bool = True, keep=_same) -> Plan:
     """The attrition and cohort expressions for definition ``d`` over normalised CDM ``tables``.
 
     Parameters
@@ -166,33 +212,14 @@ def build(tables: dict, d: Definition, outcomes: bool = True) -> Plan:
     d : Definition
     outcomes : bool
         False: the attrition alone (``drug_strength`` and ``measurement`` are not needed).
+    keep : callable, optional
+        ``keep(expr, name)`` -> what to read instead of ``expr`` (see :func:`steps`); by default
+        nothing is kept and each expression is one query.
 
     Returns
     -------
     Plan
     """
-    steps = _steps(tables, d)
-    if not outcomes:
-        return Plan(attrition=_attrition(steps), cohort=None)
-    base = steps[-1]
-    out = base
-    names = {"seq": ibis.row_number().over(order_by=[base.index_date, base.person_id]) + 1,
-             "sex": _mapped(base.gender, SEX), "race": _mapped(base.race, RACE),
-             "ethnicity": _mapped(base.ethnicity, ETHNICITY), "age_years": base.age}
-    joins = []
-    for o in d.outcomes:
-        if isinstance(o, DoseOutcome):
-            for point, (agg, value, bad) in _dose(tables, o, {"baseline": 0, "6mo": d.followup_days},
-                                                  base).items():
-                joins.append(agg)
-                names[f"{o.name}_{point}"] = value
-                names[left_out_column(o.name, point)] = bad
-        else:
-            for point, (chosen, other) in _measurement(tables, o, d.followup_days, base).items():
-                joins += [chosen, other]
-                names[f"{o.name}_{point}"] = chosen.value
-                names[left_out_column(o.name, point)] = other.other.coalesce(0)
-    for j in joins:
-        out = out.left_join(j, out.person_id == j.person_id)
-    cohort = out.select(**names).order_by("seq")
-    return Plan(attrition=_attrition(steps), cohort=cohort)
+    found = steps(tables, d, keep)
+    return Plan(attrition=attrition(found),
+                cohort=cohort(tables, d, found[-1], keep) if outcomes else None)

@@ -17,8 +17,8 @@ import pandas as pd
 from cohortstats.core.errors import shown_path
 from cohortstats.results import AttritionStep, ValueCount
 
-from .cdm import COLUMNS, Cdm, open_cdm
-from .cohort import STEPS, build, left_out_column
+from .cdm import COLUMNS, Cdm, Kept, open_cdm
+from .cohort import STEPS, attrition, cohort, left_out_column, steps
 from .definition import Definition, DoseOutcome
 from .errors import OmopError, one_line
 
@@ -130,14 +130,16 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
     people = ("person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
               "concept_ancestor")
     tables = _tables(cdm, people)
-    counts = _run(cdm, build(tables, definition, outcomes=False).attrition)
-    found = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
-    steps = tuple(Step(label, found.get(i, 0)) for i, label in enumerate(STEPS(definition)))
-    if steps[-1].n == 0:
-        raise _nobody(cdm, steps)
-    tables.update(_tables(cdm, [t for t in COLUMNS if t not in tables]))
-    frame = _run(cdm, build(tables, definition).cohort)
-    return Extraction(cohort=_shape(frame, definition), attrition=steps,
+    with Kept(cdm) as keep:  # each step computed once, for the attrition and the cohort
+        found = steps(tables, definition, keep)
+        counts = _run(cdm, attrition(found))
+        n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
+        done = tuple(Step(label, n.get(i, 0)) for i, label in enumerate(STEPS(definition)))
+        if done[-1].n == 0:
+            raise _nobody(cdm, done)
+        tables.update(_tables(cdm, [t for t in COLUMNS if t not in tables]))
+        frame = _run(cdm, cohort(tables, definition, found[-1], keep))
+    return Extraction(cohort=_shape(frame, definition), attrition=done,
                       outcomes=_counts(frame, definition), definition_sha256=definition.sha256,
                       cdm=cdm.where())
 
@@ -180,18 +182,16 @@ def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
     if races not in ("omb", "paper"):
         raise OmopError(f"races must be 'omb' or 'paper'; not {races!r}.")
     frame = extraction.cohort
-    lines = [",".join(frame.columns)]
-    numeric = [c for c in frame.columns if frame[c].dtype.kind == "f"]
-    for row in frame.itertuples(index=False):
-        cells = []
-        for col, value in zip(frame.columns, row):
-            if col in numeric:
-                cells.append(_number(value))
-            elif col == "race" and races == "paper":
-                cells.append(PAPER_RACES.get(value, value))
-            else:
-                cells.append(str(value))
-        lines.append(",".join(cells))
+    cells = []  # column by column: the same text as cell by cell, without a Python call per cell
+    for col in frame.columns:
+        values = frame[col].tolist()
+        if frame[col].dtype.kind == "f":
+            cells.append([_number(v) for v in values])
+        elif col == "race" and races == "paper":
+            cells.append([PAPER_RACES.get(v, v) for v in values])
+        else:
+            cells.append([str(v) for v in values])
+    lines = [",".join(frame.columns)] + [",".join(row) for row in zip(*cells)]
     return "\n".join(lines) + "\n"
 
 
