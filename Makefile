@@ -31,6 +31,9 @@ PY         ?= $(VENV)/bin/python
 ENV_STAMP  := $(if $(filter $(VENV)/bin/python,$(PY)),$(VENV)/.installed,)
 UV_VERSION := 0.13.8
 export PYTHONHASHSEED := 0
+# Python keeps the bytecode it compiles in .venv/ (tools/setup-env.sh compiles only what a build
+# imports; the rest is compiled on first use and kept), whatever the calling shell says.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help report verify cohort test test-fast data lab bench clean env lock hooks reference browser postgres
 

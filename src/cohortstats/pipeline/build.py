@@ -13,6 +13,12 @@ JSON object (data, never shell text).
   the exception.
 - Timing and absolute paths that papermill records are removed, so the same
   inputs give the same executed notebook.
+- ``--gate``: the driver starts the notebook's kernel, has it import what the
+  notebook's ``imports`` cell imports (silently: no output, no execution count, no
+  name defined), then waits for ``go`` on its standard input before papermill
+  executes the notebook on that kernel; end of input instead of ``go`` stops it
+  quietly. The pipeline warms a notebook this way while a core would otherwise
+  idle (:mod:`cohortstats.pipeline.schedule`); the executed notebook is the same.
 """
 from __future__ import annotations
 
@@ -30,6 +36,10 @@ from cohortstats.pipeline.kernel import KERNEL, KERNEL_DISPLAY
 
 #: Seconds a kernel may take to start (papermill's default, 60, is too short on a loaded 2-core machine).
 KERNEL_START_TIMEOUT = 300
+#: The id of the cell of every analysis notebook that imports what the notebook uses.
+IMPORTS_CELL = "imports"
+#: What a gated driver reads on its standard input before it executes the notebook.
+GO = "go"
 
 
 def _kernel_dir(build_dir: Path) -> Path:
@@ -84,8 +94,59 @@ def _describe_failure(exc, source: Path) -> str:
     return f"error: notebooks/{source.name}, {where}: {ename}: {evalue}"
 
 
-def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int:
-    """Execute ``source`` into ``output`` with ``parameters``; return an exit code."""
+def _imports_code(source: Path) -> str:
+    """The notebook's ``imports`` cell, as code that binds no name in the kernel ('' if none)."""
+    cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+    code = "".join(next((c.get("source", "") for c in cells if c.get("id") == IMPORTS_CELL), ""))
+    return f"exec(compile({code!r}, '<warm-up>', 'exec'), {{}})" if code.strip() else ""
+
+
+def _warm_kernel(source: Path):
+    """Start ``source``'s kernel in its folder and import what its ``imports`` cell imports.
+
+    Silent execution (Jupyter messaging: ``silent=True``) leaves no output, no history and
+    no execution count; the code runs in a throwaway namespace. Returns the
+    ``AsyncKernelManager`` that papermill then executes the notebook on.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name=KERNEL)
+    code = _imports_code(source)
+
+    async def start():
+        # nbclient starts its kernels with an in-memory history; so does this one
+        await km.start_kernel(cwd=str(source.parent),
+                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+            if code:
+                msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+                while (await kc.get_shell_msg(timeout=KERNEL_START_TIMEOUT))["parent_header"].get(
+                        "msg_id") != msg_id:
+                    pass
+        finally:
+            kc.stop_channels()
+
+    run_sync(start)()
+    return km
+
+
+def _stop_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    if km is not None and run_sync(km.is_alive)():
+        run_sync(km.shutdown_kernel)(now=True)
+
+
+def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=False) -> int:
+    """Execute ``source`` into ``output`` with ``parameters``; return an exit code.
+
+    With ``gate``, warm the kernel first and wait for ``go`` on standard input (see the
+    module's docstring); end of input stops it with exit code 0 and nothing written.
+    """
     os.environ.setdefault("MPLBACKEND", "agg")
     source, output, build_dir = Path(source), Path(output), Path(build_dir)
     kernels = _kernel_dir(build_dir)
@@ -96,15 +157,21 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-    start = time.perf_counter()
-    if not quiet:
-        print(f"  running  {source.name} …", flush=True)
+    km = None
     try:
+        if gate:
+            with profile.stage(f"{source.stem}: kernel warmed (gated)"):
+                km = _warm_kernel(source)
+            if sys.stdin.readline().strip() != GO:
+                return 0
+        start = time.perf_counter()
+        if not quiet:
+            print(f"  running  {source.name} …", flush=True)
         with atomic_path(output, suffix=".ipynb") as tmp:  # the executed notebook whole, or none
             papermill.execute_notebook(str(source), str(tmp), parameters=parameters,
                                        kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
                                        log_output=False, report_mode=False,
-                                       start_timeout=KERNEL_START_TIMEOUT)
+                                       start_timeout=KERNEL_START_TIMEOUT, km=km)
             _profile_cells(tmp, source, time.perf_counter() - start)
             _scrub(tmp, source)
     except PapermillExecutionError as exc:
@@ -117,6 +184,8 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False) -> int
         msg = " ".join(str(exc).split())
         print(f"error: notebooks/{source.name}: {type(exc).__name__}: {msg}", file=sys.stderr)
         return 1
+    finally:
+        _stop_kernel(km)
     if not quiet:
         print(f"  done     {source.name} ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
@@ -131,9 +200,11 @@ def main(argv=None) -> int:
     p.add_argument("output")
     p.add_argument("--parameters", default="{}", help="the parameters, a JSON object")
     p.add_argument("--build-dir", default="build")
+    p.add_argument("--gate", action="store_true",
+                   help="warm the kernel, then wait for 'go' on standard input")
     args = p.parse_args(argv)
     return run(args.notebook, args.output, json.loads(args.parameters), build_dir=args.build_dir,
-               quiet=True)
+               quiet=True, gate=args.gate)
 
 
 if __name__ == "__main__":

@@ -28,16 +28,15 @@ import os
 import shutil
 import signal
 import stat
-import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cohortstats.core.errors import OneLineError, shown, shown_path
 from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
 from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
+from cohortstats.pipeline.schedule import Driver, run_waves
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
 from cohortstats.pipeline import profile
 
@@ -175,16 +174,6 @@ def _locked(build_dir: Path):
 # --------------------------------------------------------------------------- notebooks
 
 
-def _run_notebook(name: str, out_dir: Path, params: dict, build_dir: Path) -> tuple[str, int, str]:
-    source = notebook_path(name)
-    target = out_dir / "notebooks" / f"{name}.ipynb"
-    cmd = [sys.executable, "-m", "cohortstats.pipeline.build", str(source), str(target),
-           "--build-dir", str(build_dir), "--parameters", json.dumps(params)]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env={**os.environ, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"})
-    return name, proc.returncode, (proc.stdout + proc.stderr).strip()
-
-
 def _stamp(name: str, out_dir: Path) -> Stamp:
     """The executed notebook's stamp: the SHA-256 of the notebook it was run from."""
     return Stamp(out_dir / "notebooks" / f".{name}.source", sha256_file(notebook_path(name)))
@@ -194,7 +183,9 @@ def _stale(name: str, out_dir: Path) -> bool:
     return not _stamp(name, out_dir).fresh(out_dir / "notebooks" / f"{name}.ipynb")
 
 
-def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
+def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None) -> None:
+    """Run the stale notebooks (:func:`cohortstats.pipeline.schedule.run_waves`); stamp those that
+    succeeded, then stop at the first that failed."""
     todo = [n for n in PARALLEL if _stale(n, out_dir)]
     if todo or _stale(LAST, out_dir):
         todo.append(LAST)
@@ -203,24 +194,24 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say) -> None:
         _stamp(n, out_dir).clear()
 
     def finish(result):
-        name, code, text = result
-        if code != 0:
-            last = text.splitlines()[-1] if text else f"notebooks/{name}.ipynb failed (exit {code})"
+        if result.code != 0:
+            text = result.text
+            last = text.splitlines()[-1] if text else f"notebooks/{result.name}.ipynb failed (exit {result.code})"
             raise BuildError(last.removeprefix("error: "))
-        say(f"  done     {name}.ipynb")
-        _stamp(name, out_dir).write()
+        say(f"  done     {result.name}.ipynb")
+        _stamp(result.name, out_dir).write()
 
-    if first:
-        say(f"  running  {', '.join(n + '.ipynb' for n in first)} …")
-        with ThreadPoolExecutor(max_workers=min(s.jobs, len(first))) as pool:
-            futures = [pool.submit(_run_notebook, n, out_dir, params, s.build_dir) for n in first]
-            results = [f.result() for f in futures]
-        # Stamp every notebook that succeeded, then stop at the first that failed.
-        for r in sorted(results, key=lambda r: r[1] != 0):
-            finish(r)
-    if LAST in todo:
-        say(f"  running  {LAST}.ipynb …")
-        finish(_run_notebook(LAST, out_dir, params, s.build_dir))
+    if not todo:
+        return
+    say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
+    results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
+                              lambda name, gated: Driver.start(name, out_dir, params, s.build_dir, gated),
+                              when_idle)
+    # Stamp every notebook that succeeded, then stop at the first that failed.
+    for r in sorted(results, key=lambda r: r.code != 0):
+        finish(r)
+    if last is not None:
+        finish(last)
 
 
 # --------------------------------------------------------------------------- build
@@ -312,12 +303,23 @@ def build(s: Settings, say=print) -> dict:
             shutil.copyfile(s.published, pub_copy)
         profile.record("input checks (hash, load and check, copy)", time.perf_counter() - started)
         params = _notebook_parameters(s, copy, out_dir, pub_copy)
-        with profile.stage("notebooks (wall)"):
-            _run_notebooks(s, out_dir, params, say)
-        from cohortstats.pipeline.publish import publish_build
+        printer = []  # Chromium for the PDF, started once a core is free (report/pdf.Printer)
 
-        doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
-                            expected=_expected_key(cohort_sha, s, published_sha), source=source)
+        def start_printer():
+            from cohortstats.report.pdf import Printer
+
+            printer.append(Printer())
+        try:
+            with profile.stage("notebooks (wall)"):
+                _run_notebooks(s, out_dir, params, say, start_printer)
+            from cohortstats.pipeline.publish import publish_build
+
+            doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
+                                expected=_expected_key(cohort_sha, s, published_sha), source=source,
+                                printer=printer.pop() if printer else None)
+        finally:
+            for p in printer:  # not handed on: a notebook failed
+                p.close()
         _remove_other_builds(s.build_dir, build_id)
         return doc
 

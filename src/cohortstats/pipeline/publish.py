@@ -191,33 +191,44 @@ class _NotebookPages:
             self.kept.abandon()
 
 
-def _print_pdf(page: str, target: Path, out_dir: Path) -> str | None:
-    """:func:`cohortstats.report.pdf.print_pdf`, kept in the build folder (``pdf/``) for the same page.
+def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
+    """:class:`cohortstats.report.pdf.Printer` given the page, kept in the build folder (``pdf/``) for the same page.
 
     A page printed before by this build with the same Chromium is copied, not printed
     again (Chromium costs about 2 s of CPU). The key is the page's SHA-256 and the
-    Chromium executable's path, size and time stamp.
+    Chromium executable's path, size and time stamp. ``printer``: one started ahead
+    (closed when not needed). Returns a function that waits for the PDF and returns None,
+    or why it was skipped, and the printer printing it (None if none is).
     """
     from cohortstats.report import pdf
 
     chromium = pdf.chromium_path()
     if chromium is None:
-        return pdf.print_pdf(page, target)
+        if printer is not None:
+            printer.close()
+        return (lambda: pdf.print_pdf(page, target)), None
     st = os.stat(chromium)
     kept = _Kept(out_dir, "pdf", f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} "
                                  f"{chromium} {st.st_size} {st.st_mtime_ns}")
     if kept.fresh("results.pdf"):
+        if printer is not None:
+            printer.close()
         shutil.copyfile(kept.dir / "results.pdf", target)
-        return None
-    skipped = pdf.print_pdf(page, target, chromium)
-    if skipped is None:
-        shutil.copyfile(target, kept.begin() / "results.pdf")
-        kept.commit()
-    return skipped
+        return (lambda: None), None
+    printer = printer or pdf.Printer(chromium)
+    printer.submit(page, target)
+
+    def wait():
+        skipped = printer.result()
+        if skipped is None:
+            shutil.copyfile(target, kept.begin() / "results.pdf")
+            kept.commit()
+        return skipped
+    return wait, printer
 
 
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None,
-                  source=None) -> dict:
+                  source=None, printer=None) -> dict:
     """Render one build's report and publish it with its figures.
 
     Parameters
@@ -237,6 +248,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         The build being made; every fragment must agree with it.
     source : cohortstats.results.Source, optional
         Where the cohort table came from (an OMOP CDM), for the report.
+    printer : cohortstats.report.pdf.Printer, optional
+        Chromium started ahead by the build; closed here if the PDF is kept.
 
     Returns
     -------
@@ -265,12 +278,14 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
             payload = dumps(results)
             (staged_reports / "results.json").write_text(payload, encoding="utf-8")
             (staged_reports / "results.html").write_text(page, encoding="utf-8")
-        with profile.stage("publish: Word"):
-            word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
-        with profile.stage("publish: PDF (Chromium, or kept)"):
+        with profile.stage("publish: PDF started (Chromium, or kept)"):
             # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
-            skipped = _print_pdf(render_html(results, out_dir / "figures"),
-                                 staged_reports / "results.pdf", out_dir)
+            pdf_done, printer = _start_pdf(render_html(results, out_dir / "figures"),
+                                           staged_reports / "results.pdf", out_dir, printer)
+        with profile.stage("publish: Word (while Chromium prints)"):
+            word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
+        with profile.stage("publish: PDF (waited for)"):
+            skipped = pdf_done()
         for keep in KEEP_IN_FIGURES:
             if (figures / keep).is_file():
                 shutil.copyfile(figures / keep, staged_figures / keep)
@@ -285,6 +300,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         with profile.stage("publish: swap in"):
             swap_in([(staged_reports, reports), (staged_figures, figures)])
     finally:
+        if printer is not None:  # Chromium closed before the staging folders are removed
+            printer.close()
         if pages is not None:
             pages.stop()
         shutil.rmtree(staged_reports, ignore_errors=True)

@@ -72,6 +72,10 @@ _METADATA = {
     "png": {"Software": None},
 }
 
+#: A PNG's zlib level: 1 writes a 600 dpi figure in a quarter of level 6's time (the default)
+#: for a file about a quarter larger; the pixels are the same.
+_PNG_OPTIONS = {"compress_level": 1}
+
 _TIMES = ("drug start", "6 months")
 _CHANGE = "drug start - 6 months"
 
@@ -386,7 +390,8 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
         raise ValueError(f"`path` must end in one of {{'.svg', '.pdf', '.png'}}; not {path.name!r}.")
     with atomic_path(path) as tmp, matplotlib.rc_context(
             {k: v for k, v in RC.items() if k.startswith(("svg.", "pdf.", "path."))}):
-        fig.savefig(tmp, format=fmt_, metadata=_METADATA[fmt_], dpi=dpi)
+        fig.savefig(tmp, format=fmt_, metadata=_METADATA[fmt_], dpi=dpi,
+                    **({"pil_kwargs": _PNG_OPTIONS} if fmt_ == "png" else {}))
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure is closed; others are left alone
         sys.modules["matplotlib.pyplot"].close(fig)
     return path
@@ -504,6 +509,9 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
         files = []
         for suffix in (x for x in FORMATS if x in formats):
             files.append(save_figure(fig, figures_dir / f"{stem}.{suffix}").name)
+            # laid out once, by the first format's draw: every format shows the same layout,
+            # and constrained layout's text measuring is not run again for each
+            fig.set_layout_engine("none")
     csv = figures_dir / f"{stem}.csv"
     write_atomic(csv, figure_table(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g"))
     files.append(csv.name)
