@@ -120,13 +120,17 @@ def settings_from_env() -> Settings:
 
 
 def _check_redcap_url(url: str, redcap: tuple) -> None:
-    """REDCAP_URL= needs REDCAP_MAPPING= and no REDCAP_DICTIONARY= (the API gives the dictionary)."""
+    """REDCAP_URL= is an API address, needs REDCAP_MAPPING= and no REDCAP_DICTIONARY= (the API gives it)."""
     if url and not redcap[2]:
         raise ParameterError("REDCAP_URL= needs REDCAP_MAPPING= (which field holds which column); the "
                              "token goes in the environment variable REDCAP_API_TOKEN.")
     if url and redcap[1]:
         raise ParameterError("REDCAP_DICTIONARY= goes with REDCAP= (an export's files); with REDCAP_URL= "
                              "the data dictionary is fetched from the API.")
+    if url:  # https, no credentials: checked before anything else is done
+        from cohortstats.inputs.redcap.api import api_host
+
+        api_host(url)
 
 
 # --------------------------------------------------------------------------- inputs
