@@ -93,9 +93,12 @@ def _refusing(status, body, content_type):
     # an error in the CSV answer with status 200 (PyCap raises its RedcapError)
     (200, f"ERROR: the token {TOKEN.lower()} has no export rights", "text/csv",
      "refused the request: the token *** has no export rights"),
-    # an HTML error page
-    (502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html",
-     "answered 502 Bad Gateway: <html><body><h1>502 Bad Gateway</h1></body></html>"),
+    # an HTML error page: its words
+    (502, "<html>\n<body><h1>502 Bad Gateway</h1> nginx</body></html>", "text/html",
+     "answered 502 Bad Gateway: 502 Bad Gateway nginx"),
+    # a hostile answer: no terminal escape reaches the screen
+    (500, json.dumps({"error": "\x1b[2Jgone\u202e"}), "application/json",
+     "answered 500 Internal Server Error: \\x1b[2Jgone\\u202e"),
 ])
 def test_an_error_is_one_line_naming_the_host_never_the_token(fake, tmp_path, status, body, content_type,
                                                               says):

@@ -140,8 +140,10 @@ def _said(text: str) -> str:
         text = str(doc["error"])
     else:
         m = re.search(r"<error>(.*?)</error>", text, re.S | re.I)
-        text = m.group(1) if m else (text.splitlines() or [""])[0]
+        text = m.group(1) if m else re.sub(r"<[^>]*>", " ", text)  # an HTML error page: its words
+        text = (text.strip().splitlines() or [""])[0]
     text = " ".join(text.split()).removeprefix("ERROR:").strip()
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
     return text if len(text) <= 160 else text[:159] + "…"
 
 
