@@ -151,7 +151,7 @@ def _on_response(response, *args, **kwargs):
     """requests' response hook: REDCap answers in UTF-8; an HTTP error status stops here."""
     response.encoding = "utf-8"
     if response.status_code >= 400:
-        raise _Refused(response.status_code, response.reason or "", _said(response.text))
+        raise _Refused(response.status_code, _said(response.reason or ""), _said(response.text))
 
 
 def _message(exc: Exception, host: str) -> str:
