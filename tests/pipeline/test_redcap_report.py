@@ -1,16 +1,24 @@
 """``make report REDCAP=… REDCAP_DICTIONARY=… REDCAP_MAPPING=…``: a REDCap export of the shipped
 cohort's ten patients reproduces 13/13 with the numbers of data/cohort.csv (the ``built`` session
 build), and no value of an identifier field or a date appears in any output: html, json, docx,
-pdf, executed notebooks, figures' CSV, build/ (issue "Their data as it arrives")."""
+pdf, executed notebooks, figures' CSV, build/ (issue "Their data as it arrives").
+
+``make report REDCAP_URL=… REDCAP_MAPPING=…``: the same project fetched from the REDCap API.
+REDCap is not open source; the build's processes hold no mock: a fake REDCap (support.redcap_api,
+the callback the unit tests give ``responses``) answers over real HTTP on 127.0.0.1 (the one
+place REDCAP_URL may be http://), and the token it was sent appears in no output and no line
+the build printed."""
 import json
 import subprocess
 import zipfile
 
 import pytest
 
+from cohortstats.core.files import sha256_file
 from cohortstats.inputs.redcap.demo import IDENTIFYING_VALUES, write_demo_export
 
-from support import run_make
+from support import clean_env, run_make
+from support.redcap_api import TOKEN, FakeRedcap, served
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +37,9 @@ def _texts(folder):
             yield p, p.read_text(encoding="utf-8", errors="replace")
 
 
+VISITS = [f"2015-03-{i + 1:02d}" for i in range(1, 11)] + [f"2015-09-{i + 1:02d}" for i in range(1, 11)]
+
+
 def test_a_redcap_export_reproduces_the_paper_and_leaks_nothing(built, tmp_path):
     records, dictionary, mapping = write_demo_export(tmp_path / "export")
     proc = run_make("report", tmp_path / "out", REDCAP=records, REDCAP_DICTIONARY=dictionary,
@@ -42,7 +53,39 @@ def test_a_redcap_export_reproduces_the_paper_and_leaks_nothing(built, tmp_path)
             assert got["outcomes"][name][part] == want["outcomes"][name][part]
     assert got["source"]["kind"] == "REDCap export"
     assert "3 identifier field(s)" in " ".join(got["source"]["notes"])
-    visits = [f"2015-03-{i + 1:02d}" for i in range(1, 11)] + [f"2015-09-{i + 1:02d}" for i in range(1, 11)]
     for path, text in _texts(tmp_path / "out"):
-        leaked = [v for v in (*IDENTIFYING_VALUES, *visits) if v in text]
+        leaked = [v for v in (*IDENTIFYING_VALUES, *VISITS) if v in text]
         assert not leaked, (path, leaked)
+
+
+def test_the_redcap_api_reproduces_the_paper_and_the_token_is_nowhere(built, tmp_path):
+    fake = FakeRedcap(tmp_path / "project")
+    env = clean_env(REDCAP_API_TOKEN=TOKEN, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    out = tmp_path / "out"
+    with served(fake) as url:
+        proc = run_make("report", out, env=env, REDCAP_URL=url, REDCAP_MAPPING=fake.mapping)
+        again = run_make("report", out, env=env, REDCAP_URL=url, REDCAP_MAPPING=fake.mapping)
+    assert proc.returncode == 0, proc.stderr
+    assert all(f["token"] == [TOKEN] for f in fake.forms) and len(fake.forms) == 6  # the token was used
+    got = json.loads((out / "reports" / "results.json").read_text())
+    want = json.loads((built.reports / "results.json").read_text())
+    assert (got["claims"]["reproduced"], got["claims"]["total"]) == (13, 13)
+    for name in ("prednisone_mg", "esr_mm_hr"):
+        for part in ("baseline", "followup", "change", "test"):
+            assert got["outcomes"][name][part] == want["outcomes"][name][part]
+    source = got["source"]
+    host = url.split("/")[2]
+    assert source["kind"] == "REDCap export" and source["notes"][0].startswith(f"Fetched from the REDCap API at {host}")
+    fetched = out / "build" / "source" / "redcap"
+    assert [f[0] for f in source["files"]] == ["records.csv", "dictionary.csv", "mapping.yml"]
+    assert [f[1] for f in source["files"][:2]] == [sha256_file(fetched / "records.csv"),
+                                                   sha256_file(fetched / "dictionary.csv")]
+    assert f"fetched 10 records from the REDCap API at {host}" in proc.stdout
+    # fetched again, nothing changed in REDCap: the same build, nothing rerun, the same report
+    assert again.returncode == 0 and "running" not in again.stdout, again.stdout + again.stderr
+    printed = proc.stdout + proc.stderr + again.stdout + again.stderr
+    for path, text in [("make's output", printed), *_texts(out)]:  # docx and pdf as text
+        leaked = [v for v in (TOKEN[:16], TOKEN[16:], *IDENTIFYING_VALUES, *VISITS) if v.lower() in text.lower()]
+        assert not leaked, (path, leaked)
+    every = [p for p in out.rglob("*") if p.is_file()]  # every file's bytes, kernels and images too
+    assert len(every) > 30 and not [p for p in every if TOKEN[:16].encode() in p.read_bytes().upper()]

@@ -126,6 +126,9 @@ PARAMETERS = (
               _IMPORT, path=True),
     Parameter("redcap_mapping", "REDCAP_MAPPING", "", "str",
               "which REDCap field holds which column (YAML, data/README.md)", _IMPORT, path=True),
+    Parameter("redcap_url", "REDCAP_URL", "", "str",
+              'the REDCap API, https://host/api/, instead of an export\'s files (the mapping still needed); '
+              'its token in the environment variable REDCAP_API_TOKEN, never here', _IMPORT),
     Parameter("jobs", "JOBS", "", "int", "notebooks run side by side (default: the number of cores)"),
     Parameter("seed", "SEED", 0, "int", "seed of the reconstruction (make data)"),
     Parameter("build", "BUILD", "build", "str", "the pipeline's work folder", path=True),

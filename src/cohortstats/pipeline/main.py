@@ -54,9 +54,10 @@ class Settings:
     """One build's checked settings (plain attributes, made by :func:`settings_from_env`)."""
 
     def __init__(self, cohort, params, published, jobs, build_dir, reports, figures, cdm="",
-                 cdm_schema="", cdm_definition="", redcap=()):
+                 cdm_schema="", cdm_definition="", redcap=(), redcap_url=""):
         self.cdm, self.cdm_schema, self.cdm_definition = cdm, cdm_schema, cdm_definition
-        self.redcap = redcap  # (records, dictionary, mapping) or ()
+        self.redcap = redcap  # (records, dictionary, mapping) or (); ("", "", mapping) with redcap_url
+        self.redcap_url = redcap_url  # the REDCap API (the token: $REDCAP_API_TOKEN, read there)
         self.cohort = cohort
         self.params = params
         self.published = published
@@ -86,9 +87,14 @@ def settings_from_env() -> Settings:
     """Read and check the build's settings from ``CS_*`` environment variables."""
     cohort, cdm = _env("COHORT"), _env("CDM")
     redcap = tuple(_env(n) for n in ("REDCAP", "REDCAP_DICTIONARY", "REDCAP_MAPPING"))
-    if sum(bool(x) for x in ("CS_COHORT" in os.environ, cdm, redcap[0])) > 1:
-        raise ParameterError("give one of COHORT= (a cohort file), CDM= (an OMOP CDM) or REDCAP= "
-                             "(a REDCap export), not several.")
+    redcap_url = _env("REDCAP_URL")
+    if redcap[0] and redcap_url:
+        raise ParameterError("give REDCAP= (a REDCap export's files) or REDCAP_URL= (the REDCap API), "
+                             "not both.")
+    if sum(bool(x) for x in ("CS_COHORT" in os.environ, cdm, redcap[0] or redcap_url)) > 1:
+        raise ParameterError("give one of COHORT= (a cohort file), CDM= (an OMOP CDM), REDCAP= "
+                             "(a REDCap export) or REDCAP_URL= (the REDCap API), not several.")
+    _check_redcap_url(redcap_url, redcap)
     if redcap[0] and not all(redcap):
         raise ParameterError("REDCAP= needs REDCAP_DICTIONARY= (the data dictionary) and "
                              "REDCAP_MAPPING= (which field holds which column).")
@@ -108,7 +114,22 @@ def settings_from_env() -> Settings:
     return Settings(cohort=cohort, params=params, published=published or None, jobs=jobs,
                     build_dir=Path(_env("BUILD")), reports=Path(_env("REPORTS")),
                     figures=Path(_env("FIGURES")), cdm=cdm, cdm_schema=_env("CDM_SCHEMA"),
-                    cdm_definition=_env("CDM_DEFINITION"), redcap=redcap if redcap[0] else ())
+                    cdm_definition=_env("CDM_DEFINITION"), redcap=redcap if redcap[0] or redcap_url else (),
+                    redcap_url=redcap_url)
+
+
+def _check_redcap_url(url: str, redcap: tuple) -> None:
+    """REDCAP_URL= is an API address, needs REDCAP_MAPPING= and no REDCAP_DICTIONARY= (the API gives it)."""
+    if url and not redcap[2]:
+        raise ParameterError("REDCAP_URL= needs REDCAP_MAPPING= (which field holds which column); the "
+                             "token goes in the environment variable REDCAP_API_TOKEN.")
+    if url and redcap[1]:
+        raise ParameterError("REDCAP_DICTIONARY= goes with REDCAP= (an export's files); with REDCAP_URL= "
+                             "the data dictionary is fetched from the API.")
+    if url:  # https, no credentials: checked before anything else is done
+        from cohortstats.inputs.redcap.api import api_host
+
+        api_host(url)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -174,6 +195,15 @@ def _locked(build_dir: Path):
 # --------------------------------------------------------------------------- notebooks
 
 
+def _without_token(environ) -> dict:
+    """The environment without the REDCap API token: no notebook's process holds it (nor a variable
+    holding it, as MAKEFLAGS does when it was given on make's command line)."""
+    from cohortstats.inputs.redcap.api import TOKEN_VARIABLE
+
+    token = environ.get(TOKEN_VARIABLE, "").strip()
+    return {k: v for k, v in environ.items() if k != TOKEN_VARIABLE and not (token and token in v)}
+
+
 def _stamp(name: str, out_dir: Path) -> Stamp:
     """The executed notebook's stamp: the SHA-256 of the notebook it was run from."""
     return Stamp(out_dir / "notebooks" / f".{name}.source", sha256_file(notebook_path(name)))
@@ -204,8 +234,10 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
     if not todo:
         return
     say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
+    env = _without_token(os.environ)
     results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
-                              lambda name, gated: Driver.start(name, out_dir, params, s.build_dir, gated),
+                              lambda name, gated: Driver.start(name, out_dir, params, s.build_dir, gated,
+                                                               env),
                               when_idle)
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
@@ -264,7 +296,7 @@ def build(s: Settings, say=print) -> dict:
         elif s.redcap:
             from cohortstats.pipeline.sources import SOURCE_DIR, from_redcap
 
-            cohort_path, source = from_redcap(*s.redcap, s.build_dir / SOURCE_DIR, say)
+            cohort_path, source = from_redcap(*s.redcap, s.build_dir / SOURCE_DIR, say, url=s.redcap_url)
         cohort_sha = _sha256_file(cohort_path, "cohort file")
         published_sha = _sha256_file(Path(s.published), "published numbers") if s.published else None
         source_sha = None

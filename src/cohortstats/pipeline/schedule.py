@@ -68,7 +68,9 @@ class Driver:
     released: bool = field(default=False)
 
     @classmethod
-    def start(cls, name: str, out_dir: Path, params: dict, build_dir: Path, gated: bool) -> "Driver":
+    def start(cls, name: str, out_dir: Path, params: dict, build_dir: Path, gated: bool,
+              env: dict | None = None) -> "Driver":
+        """Start ``name``'s driver; ``env``: its environment (default this process's)."""
         source = notebook_path(name)
         target = out_dir / "notebooks" / f"{name}.ipynb"
         cmd = [sys.executable, "-m", "cohortstats.pipeline.build", str(source), str(target),
@@ -77,7 +79,8 @@ class Driver:
         proc = subprocess.Popen(cmd + (["--gate"] if gated else []),
                                 stdin=subprocess.PIPE if gated else subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, text=True,
-                                env={**os.environ, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"})
+                                env={**(os.environ if env is None else env), "MPLBACKEND": "agg",
+                                     "PYTHONHASHSEED": "0"})
         return cls(name, proc, log, gated)
 
     def release(self, go: bool) -> None:

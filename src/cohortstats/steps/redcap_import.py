@@ -1,20 +1,40 @@
-"""The steps of ``00-import``: a REDCap export read into the cohort file, one named function per cell."""
+"""The steps of ``00-import``: a REDCap export (files, or fetched from the API) read into the cohort
+file, one named function per cell."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from cohortstats.inputs.redcap import Export, read_export, write_cohort_csv
+from cohortstats.inputs.redcap import Export, RedcapError, read_export, write_cohort_csv
+from cohortstats.inputs.redcap.api import fetch_export
 from cohortstats.inputs.redcap.demo import write_demo_export
 from cohortstats.steps.notebook import say, show
 
 __all__ = ["read", "summary", "write_cohort"]
 
 
-def read(records: str, dictionary: str, mapping: str, output_dir: str = "../scratch") -> Export:
-    """Read the export; with an empty ``records``, write the demo export (the shipped cohort) first."""
-    if not records:
+def read(records: str, dictionary: str, mapping: str, output_dir: str = "../scratch", url: str = "") -> Export:
+    """Read the export; with ``url``, fetch it from the REDCap API first; with neither, the demo.
+
+    With ``url`` (``https://host/api/``) the records and the data dictionary are fetched with
+    PyCap into ``output_dir``/redcap-api/ (:func:`cohortstats.inputs.redcap.api.fetch_export`;
+    the token is read from the environment variable ``REDCAP_API_TOKEN`` here, never a
+    parameter), then read as files are. With an empty ``records`` and ``url``, the demo export
+    (the shipped cohort) is written first.
+    """
+    if url:
+        if records or dictionary:
+            raise RedcapError("give `redcap` and `redcap_dictionary` (an export's files) or `redcap_url` "
+                              "(the REDCap API), not both")
+        if not mapping:
+            raise RedcapError("`redcap_url` needs `redcap_mapping` (which field holds which column)")
+        fetched = fetch_export(url, mapping, Path(output_dir) / "redcap-api")
+        records, dictionary = str(fetched.records), str(fetched.dictionary)
+        say(f"Fetched from the REDCap API at {fetched.host}: the data dictionary, and the records "
+            f"(flat CSV, raw) of the record id and {len(fetched.fields) - 1} mapped field(s)"
+            + (f" of events {', '.join(fetched.events)}" if fetched.events else "") + ".")
+    elif not records:
         records, dictionary, mapping = (str(p) for p in write_demo_export(Path(output_dir) / "redcap-demo"))
         say("No export given: a demonstration REDCap export of the bundle's **reconstructed cohort** "
             "(not patient records) was written and is read.")

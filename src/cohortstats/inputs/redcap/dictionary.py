@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cohortstats.core.errors import OneLineError, shown_path
 
-__all__ = ["RedcapError", "Field", "read_dictionary", "WEB_HEADERS", "API_HEADERS"]
+__all__ = ["RedcapError", "Field", "read_dictionary", "dictionary_from_text", "WEB_HEADERS", "API_HEADERS"]
 
 
 class RedcapError(OneLineError, ValueError):
@@ -90,23 +90,28 @@ def read_dictionary(path) -> dict:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise RedcapError(f"{shown_path(path)}: cannot be read as UTF-8 text ({exc})") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    return dictionary_from_text(text, shown_path(path))
+
+
+def dictionary_from_text(text: str, name: str) -> dict:
+    """:func:`read_dictionary` of the dictionary's text; ``name`` names it in a message (shown as is)."""
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     if not rows:
-        raise RedcapError(f"{shown_path(path)}: is empty; expected REDCap's data dictionary")
+        raise RedcapError(f"{name}: is empty; expected REDCap's data dictionary")
     header = [h.strip() for h in rows[0]]
     style = WEB_HEADERS if header[:1] == [WEB_HEADERS[0]] else API_HEADERS if header[:1] == [API_HEADERS[0]] else None
     if style is None:
-        raise RedcapError(f"{shown_path(path)}, row 1: not a REDCap data dictionary (its first column "
+        raise RedcapError(f"{name}, row 1: not a REDCap data dictionary (its first column "
                           f"is {header[0]!r}, expected {WEB_HEADERS[0]!r} or {API_HEADERS[0]!r})")
-    col = {name: header.index(name) for name in style if name in header}
+    col = {h: header.index(h) for h in style if h in header}
     fields = {}
     for i, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
         get = lambda k: row[col[style[k]]].strip() if style[k] in col and col[style[k]] < len(row) else ""  # noqa: E731
-        name, ftype = get(0), get(3).lower()
-        where = f"{shown_path(path)}, row {i}, column {style[5]!r}"
-        fields[name] = Field(name=name, form=get(1), type=ftype, validation=get(7).lower(),
-                             choices=_choices(get(5), ftype, where),
-                             identifier=get(10).lower() in ("y", "yes", "1"))
+        field_name, ftype = get(0), get(3).lower()
+        where = f"{name}, row {i}, column {style[5]!r}"
+        fields[field_name] = Field(name=field_name, form=get(1), type=ftype, validation=get(7).lower(),
+                                   choices=_choices(get(5), ftype, where),
+                                   identifier=get(10).lower() in ("y", "yes", "1"))
     return fields
