@@ -153,9 +153,9 @@ def paired_plot(baseline, followup, *, label: str = "", unit: str = "", ax=None,
     ax = _axes(ax)
     x = np.array([0.0, 1.0])
     n = b.size
-    long = figure_data(b, f).query("panel == 'before/after'").reset_index(drop=True)
-    long = long.assign(x=np.where(long["time"] == _TIMES[0], 0.0, 1.0))
-    if 0 < n <= max_lines:
+    if 0 < n <= max_lines:  # one line per patient (the long table only here: it has 2n rows)
+        long = figure_data(b, f).query("panel == 'before/after'").reset_index(drop=True)
+        long = long.assign(x=np.where(long["time"] == _TIMES[0], 0.0, 1.0))
         sns.lineplot(data=long, x="x", y="value", units="patient", estimator=None,
                      hue="direction", hue_order=list(DIRECTIONS), palette=COLORS,
                      marker="o", markersize=4, markeredgewidth=0, linewidth=1.1, alpha=0.85,
@@ -250,8 +250,8 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
     d = b - f
     n = d.size
     ax.axhline(0, color="#999999", lw=0.8, ls="--", zorder=0)
-    frame = figure_data(b, f).query("panel == 'change'").reset_index(drop=True)
     if 0 < n <= max_points:
+        frame = figure_data(b, f).query("panel == 'change'").reset_index(drop=True)
         sns.swarmplot(data=frame, x=np.zeros(n), y="value", native_scale=True,
                       hue="direction", hue_order=list(DIRECTIONS), palette=COLORS, size=4,
                       linewidth=0, legend=False, ax=ax)
