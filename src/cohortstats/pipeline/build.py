@@ -130,14 +130,18 @@ def _warm_kernel(source: Path):
         finally:
             kc.stop_channels()
 
-    run_sync(start)()
+    try:
+        run_sync(start)()
+    except BaseException:  # interrupted or failed while warming: no kernel left behind
+        _stop_kernel(km)
+        raise
     return km
 
 
 def _stop_kernel(km) -> None:
     from jupyter_core.utils import run_sync
 
-    if km is not None and run_sync(km.is_alive)():
+    if km is not None and km.has_kernel and run_sync(km.is_alive)():
         run_sync(km.shutdown_kernel)(now=True)
 
 

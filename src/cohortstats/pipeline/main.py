@@ -213,7 +213,7 @@ def _stale(name: str, out_dir: Path) -> bool:
     return not _stamp(name, out_dir).fresh(out_dir / "notebooks" / f"{name}.ipynb")
 
 
-def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None) -> None:
+def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None, ready=None) -> None:
     """Run the stale notebooks (:func:`cohortstats.pipeline.schedule.run_waves`); stamp those that
     succeeded, then stop at the first that failed."""
     todo = [n for n in PARALLEL if _stale(n, out_dir)]
@@ -232,13 +232,19 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         _stamp(result.name, out_dir).write()
 
     if not todo:
+        if ready is not None:
+            ready()
         return
-    say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
+    def checked_then_running():  # "running" once the inputs passed their checks
+        if ready is not None:
+            ready()
+        say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
+
     env = _without_token(os.environ)
     results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
                               lambda name, gated: Driver.start(name, out_dir, params, s.build_dir, gated,
                                                                env),
-                              when_idle)
+                              when_idle, checked_then_running)
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
         finish(r)
@@ -318,40 +324,43 @@ def build(s: Settings, say=print) -> dict:
         # The notebooks read a copy whose bytes were hashed; its name is the bundle's,
         # so no executed notebook records the user's file name.
         copy = input_dir / "cohort.csv"
-        if not copy.is_file() or sha256_file(copy) != cohort_sha:
-            cohort = _validate(cohort_path, s)
-            shutil.copyfile(cohort_path, copy)
-            if sha256_file(copy) != cohort_sha:
-                raise BuildError(f"cohort file {shown_path(cohort_path)} changed while it was read; "
-                                 "run the command again")
-            # checked once: the notebooks read this table, not the CSV again (inputs/checked.py)
-            from cohortstats.inputs import checked
+        pub_copy = input_dir / "published" / Path(s.published).name if s.published else None
 
-            checked.save(cohort, copy, s.params.outcomes)
-        pub_copy = None
-        if s.published:
-            pub_copy = input_dir / "published" / Path(s.published).name
-            pub_copy.parent.mkdir(exist_ok=True)
-            shutil.copyfile(s.published, pub_copy)
-        profile.record("input checks (hash, load and check, copy)", time.perf_counter() - started)
+        def check_inputs():  # while the first notebooks' kernels start (pipeline/schedule)
+            if not copy.is_file() or sha256_file(copy) != cohort_sha:
+                cohort = _validate(cohort_path, s)
+                shutil.copyfile(cohort_path, copy)
+                if sha256_file(copy) != cohort_sha:
+                    raise BuildError(f"cohort file {shown_path(cohort_path)} changed while it was read; "
+                                     "run the command again")
+                # checked once: the notebooks read this table, not the CSV again (inputs/checked.py)
+                from cohortstats.inputs import checked
+
+                checked.save(cohort, copy, s.params.outcomes)
+            if pub_copy is not None:
+                pub_copy.parent.mkdir(exist_ok=True)
+                shutil.copyfile(s.published, pub_copy)
+            profile.record("input checks (hash, load and check, copy)", time.perf_counter() - started)
+
         params = _notebook_parameters(s, copy, out_dir, pub_copy)
-        printer = []  # Chromium for the PDF, started once a core is free (report/pdf.Printer)
+        ahead = {}  # started once a core is free: Chromium for the PDF, nbconvert for the pages
 
-        def start_printer():
+        def start_publishing():
+            from cohortstats.pipeline.publish import WarmPages
             from cohortstats.report.pdf import Printer
 
-            printer.append(Printer())
+            ahead.update(printer=Printer(), pages=WarmPages())
         try:
             with profile.stage("notebooks (wall)"):
-                _run_notebooks(s, out_dir, params, say, start_printer)
+                _run_notebooks(s, out_dir, params, say, start_publishing, check_inputs)
             from cohortstats.pipeline.publish import publish_build
 
             doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
                                 expected=_expected_key(cohort_sha, s, published_sha), source=source,
-                                printer=printer.pop() if printer else None)
+                                printer=ahead.pop("printer", None), pages=ahead.pop("pages", None))
         finally:
-            for p in printer:  # not handed on: a notebook failed
-                p.close()
+            for started in ahead.values():  # not handed on: a notebook failed
+                started.close()
         _remove_other_builds(s.build_dir, build_id)
         return doc
 

@@ -141,6 +141,44 @@ class _Kept:
         shutil.rmtree(self.partial, ignore_errors=True)
 
 
+class WarmPages:
+    """The notebook pages' process started ahead: nbconvert imported, its templates loaded
+    (``python -m cohortstats.report.nbpages --gate``), waiting for what to render.
+
+    The build starts it while a core would idle; :class:`_NotebookPages` hands it the
+    notebooks, or :meth:`close` ends it unused.
+    """
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "cohortstats.report.nbpages", "--gate"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+
+    def _send(self, line: str) -> None:
+        stdin, self.proc.stdin = self.proc.stdin, None  # communicate() then leaves it alone
+        if stdin is not None:
+            try:
+                stdin.write(line)
+                stdin.close()
+            except (BrokenPipeError, OSError):
+                pass  # it ended early: its exit code and message say why
+
+    def take(self, notebooks_dir: Path, out_dir: Path, masks: dict) -> subprocess.Popen:
+        """Give it the notebooks to render into ``out_dir``; return its process."""
+        self._send(json.dumps({"notebooks_dir": str(notebooks_dir), "out_dir": str(out_dir),
+                               "masks": masks}) + "\n")
+        return self.proc
+
+    def close(self) -> None:
+        """End it unused (end of input; killed if it does not end at once)."""
+        self._send("")
+        try:
+            self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+
+
 class _NotebookPages:
     """The build's notebook pages, kept in ``<build>/<digest>/pages/`` for the same executed notebooks.
 
@@ -149,7 +187,7 @@ class _NotebookPages:
     cohort file renamed) finds them made and copies them.
     """
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, warm: WarmPages | None = None):
         # papermill's injected cell holds the build folder's path as the notebook was given it
         # (its recorded output_dir): shown as <build>/<digest>, so that two identical builds in
         # different folders give the same pages, wherever the folder is now.
@@ -165,6 +203,11 @@ class _NotebookPages:
         self.kept = _Kept(out_dir, "pages", h.hexdigest())
         self.proc = None
         if self.kept.fresh():
+            if warm is not None:
+                warm.close()
+            return
+        if warm is not None:
+            self.proc = warm.take(out_dir / "notebooks", self.kept.begin(), masks)
             return
         cmd = [sys.executable, "-m", "cohortstats.report.nbpages", str(out_dir / "notebooks"),
                str(self.kept.begin()), "--masks", json.dumps(masks)]
@@ -228,7 +271,7 @@ def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
 
 
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None,
-                  source=None, printer=None) -> dict:
+                  source=None, printer=None, pages=None) -> dict:
     """Render one build's report and publish it with its figures.
 
     Parameters
@@ -250,6 +293,9 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         Where the cohort table came from (an OMOP CDM), for the report.
     printer : cohortstats.report.pdf.Printer, optional
         Chromium started ahead by the build; closed here if the PDF is kept.
+    pages : WarmPages, optional
+        The notebook pages' process started ahead by the build; closed here if the pages
+        are kept.
 
     Returns
     -------
@@ -265,10 +311,10 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     reports.parent.mkdir(parents=True, exist_ok=True)
     figures.parent.mkdir(parents=True, exist_ok=True)
     staged_reports, staged_figures = _staging(reports), _staging(figures)
-    pages = None
+    warm_pages, pages = pages, None
     try:
         (staged_reports / "notebooks").mkdir()
-        pages = _NotebookPages(out_dir)
+        pages, warm_pages = _NotebookPages(out_dir, warm_pages), None
         with profile.stage("publish: results.json and the page"):
             results = assemble(load_fragments(out_dir, expected), build=build_id,
                                file_name=file_name, source=source)
@@ -302,6 +348,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     finally:
         if printer is not None:  # Chromium closed before the staging folders are removed
             printer.close()
+        if warm_pages is not None:  # not handed on
+            warm_pages.close()
         if pages is not None:
             pages.stop()
         shutil.rmtree(staged_reports, ignore_errors=True)

@@ -125,7 +125,7 @@ def _wait_any(running: list[Driver]) -> list[Driver]:
 
 
 def run_waves(first: list[str], last: str | None, jobs: int, start,
-              when_idle=None) -> tuple[list[Outcome], Outcome | None]:
+              when_idle=None, ready=None) -> tuple[list[Outcome], Outcome | None]:
     """Run ``first`` (at most ``jobs`` at once), then ``last`` once they all succeeded.
 
     Parameters
@@ -141,6 +141,10 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
     when_idle : callable, optional
         Called once, when the last notebook's driver starts: a core is free from then on
         (the build starts Chromium for the PDF there).
+    ready : callable, optional
+        What must be done before any notebook runs (the build's input checks): the first
+        notebooks to run are started gated and warm up while it runs, and get ``go`` when
+        it returns; when it raises, they are stopped and nothing is run.
 
     Returns
     -------
@@ -153,6 +157,12 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
     warm: Driver | None = None
     outcomes: dict[str, Outcome] = {}
     try:
+        if ready is not None:
+            while waiting and len(running) < jobs:
+                running.append(start(waiting.pop(0), True))
+            ready()
+            for d in running:
+                d.release(go=True)
         while waiting or running:
             while waiting and len(running) + (warm is not None) < jobs:
                 running.append(start(waiting.pop(0), False))

@@ -230,11 +230,20 @@ def export_notebook(nb_path, masks: dict | None = None, exporter=None) -> str:
     return body
 
 
-def export_notebooks(notebooks_dir, out_dir, masks: dict | None = None) -> list[Path]:
+def warm_exporter():
+    """The exporter with its templates loaded: a page of an empty notebook made and dropped."""
+    import nbformat
+
+    exporter = _exporter()
+    exporter.from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": "warm"}})
+    return exporter
+
+
+def export_notebooks(notebooks_dir, out_dir, masks: dict | None = None, exporter=None) -> list[Path]:
     """:func:`export_notebook` for every ``*.ipynb`` of ``notebooks_dir``, into ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = _exporter()
+    exporter = exporter or _exporter()
     written = []
     for nb in sorted(Path(notebooks_dir).glob("*.ipynb")):
         target = out_dir / f"{nb.stem}.html"
@@ -244,19 +253,38 @@ def export_notebooks(notebooks_dir, out_dir, masks: dict | None = None) -> list[
 
 
 def main(argv=None) -> int:
-    """``python -m cohortstats.report.nbpages NOTEBOOKS_DIR OUT_DIR [--masks JSON]``."""
+    """``python -m cohortstats.report.nbpages NOTEBOOKS_DIR OUT_DIR [--masks JSON]``, or ``--gate``.
+
+    With ``--gate`` the arguments come later: nbconvert is imported and its templates loaded
+    first, then one line of standard input is read, a JSON object with ``notebooks_dir``,
+    ``out_dir`` and ``masks``; end of input ends it with nothing written. The build starts
+    it so while a core would idle (``pipeline/publish``).
+    """
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m cohortstats.report.nbpages",
                                  description="Render executed notebooks as self-contained pages.")
-    ap.add_argument("notebooks_dir")
-    ap.add_argument("out_dir")
+    ap.add_argument("notebooks_dir", nargs="?")
+    ap.add_argument("out_dir", nargs="?")
     ap.add_argument("--masks", default="{}", help="JSON object: text -> replacement in the "
                     "injected-parameters cell")
+    ap.add_argument("--gate", action="store_true", help="warm up, then read the arguments as "
+                    "one JSON line on standard input")
     args = ap.parse_args(argv)
+    if not args.gate and not (args.notebooks_dir and args.out_dir):
+        ap.error("NOTEBOOKS_DIR and OUT_DIR are needed (or --gate)")
     without_iri_grammar()
+    exporter = None
+    if args.gate:
+        exporter = warm_exporter()
+        line = sys.stdin.readline()
+        if not line.strip():
+            return 0
+        given = json.loads(line)
+        args.notebooks_dir, args.out_dir = given["notebooks_dir"], given["out_dir"]
+        args.masks = json.dumps(given.get("masks", {}))
     try:
-        export_notebooks(args.notebooks_dir, args.out_dir, json.loads(args.masks))
+        export_notebooks(args.notebooks_dir, args.out_dir, json.loads(args.masks), exporter)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
