@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 import ibis
 from ibis import _
 
-from .definition import Definition, DoseOutcome, MeasurementOutcome
+from .definition import Definition, DoseOutcome, Findings, MeasurementOutcome, Response
 
-__all__ = ["Plan", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY", "left_out_column"]
+__all__ = ["Plan", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
+           "left_out_column", "flag_column", "RESPONSE", "tables_needed"]
 
 #: Standard person concept ids (many CDMs ship no concept rows for these).
 SEX = {8532: "F", 8507: "M"}
@@ -38,6 +39,29 @@ def STEPS(d: Definition) -> tuple:
 def left_out_column(name: str, point: str) -> str:
     """The internal column counting one patient's data left out for ``name`` at ``point``."""
     return f"_left_out_{name}_{point}"
+
+
+def flag_column(kind: str, i: int) -> str:
+    """The internal column: 1 when the patient has the ``i``-th set of ``kind`` (indications,
+    adverse_events) in its window, else 0."""
+    return f"_{kind}_{i}"
+
+
+#: The internal column of the response: the number of the chosen value set (definition order).
+RESPONSE = "_response"
+
+
+def tables_needed(d: Definition) -> tuple:
+    """The CDM tables the cohort of ``d`` reads (the attrition's and each outcome's)."""
+    out = ["person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
+           "concept_ancestor"]
+    if any(isinstance(o, DoseOutcome) for o in d.outcomes):
+        out.append("drug_strength")
+    if any(isinstance(o, MeasurementOutcome) for o in d.outcomes):
+        out.append("measurement")
+    if d.response is not None:
+        out.append("observation")
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -143,6 +167,52 @@ def _dose(t: dict, o: DoseOutcome, points: dict, base, keep):
     return cols
 
 
+def _closest(date, ident, target):
+    """Order: nearest to ``target``, then the earlier day, then the larger id (the later entry)."""
+    return [date.delta(target, unit="day").abs(), date, ibis.desc(ident)]
+
+
+def _tagged(t: dict, sets) -> object:
+    """(concept_id, k) for the k-th concept set of ``sets`` ((label, ConceptSet) pairs); a concept
+    in several sets is in each."""
+    parts = [_concepts(t, cs).mutate(k=ibis.literal(k, "int64")) for k, (_, cs) in enumerate(sets)]
+    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=True)
+
+
+def _findings(t: dict, f: Findings, kind: str, base):
+    """Per patient: a 0/1 column per concept set, 1 when a condition of it starts in the window."""
+    co = t["condition_occurrence"]
+    sets = _tagged(t, f.sets)
+    c = co.filter(co.person_id.isin(base.person_id), co.condition_concept_id.isin(sets.concept_id))
+    c = c.join(sets, c.condition_concept_id == sets.concept_id).select(
+        person_id=c.person_id, start=c.condition_start_date, k=sets.k)
+    at = base.select("person_id", low=base.index_date + ibis.interval(days=f.first_day),
+                     high=base.index_date + ibis.interval(days=f.last_day))
+    j = at.join(c, [at.person_id == c.person_id, c.start >= at.low, c.start <= at.high])
+    return j.group_by(at.person_id).aggregate(**{
+        flag_column(kind, k): ibis.ifelse(j.k == k, 1, 0).max() for k in range(len(f.sets))})
+
+
+def _response(t: dict, r: Response, followup: int, base):
+    """Per patient: the chosen observation's value set number, and the count of other answers."""
+    values = _tagged(t, r.values)
+    values = values.group_by("concept_id").aggregate(k=_.k.min())  # in two sets: the first
+    ob = t["observation"]
+    ob = ob.filter(ob.person_id.isin(base.person_id),
+                   ob.observation_concept_id.isin(_concepts(t, r.concepts).concept_id))
+    ob = ob.left_join(values, ob.value_as_concept_id == values.concept_id).select(
+        person_id=ob.person_id, observation_id=ob.observation_id, day=ob.observation_date, k=values.k)
+    day, target = ibis.interval, base.index_date + ibis.interval(days=followup)
+    at = base.select("person_id", low=base.index_date + day(days=followup - r.window_days),
+                     high=base.index_date + day(days=followup + r.window_days), target=target)
+    j = at.join(ob, [at.person_id == ob.person_id, ob.day >= at.low, ob.day <= at.high])
+    other = j.group_by(at.person_id).aggregate(other=ibis.ifelse(_.k.isnull(), 1, 0).sum())
+    good = j.filter(j.k.notnull())
+    ranked = good.mutate(rank=ibis.row_number().over(
+        group_by=good.person_id, order_by=_closest(good.day, good.observation_id, good.target)))
+    return ranked.filter(ranked["rank"] == 0).select("person_id", chosen=ranked.k), other
+
+
 def _measurement(t: dict, o: MeasurementOutcome, followup: int, base, keep):
     """Per patient and time point: the value chosen in the window, and other-unit counts."""
     m = t["measurement"]
@@ -156,8 +226,7 @@ def _measurement(t: dict, o: MeasurementOutcome, followup: int, base, keep):
                      lambda j: [ibis.desc(j.measurement_date), ibis.desc(j.measurement_id)]),
         "6mo": (base.index_date + day(days=followup - o.followup_window_days),
                 base.index_date + day(days=followup + o.followup_window_days),
-                lambda j: [j.measurement_date.delta(j.target, unit="day").abs(), j.measurement_date,
-                           ibis.desc(j.measurement_id)]),
+                lambda j: _closest(j.measurement_date, j.measurement_id, j.target)),
     }
     cols = {}
     for point, (low, high, order) in windows.items():
@@ -197,6 +266,18 @@ def cohort(tables: dict, d: Definition, base, keep=_same):
                 joins += [chosen, other]
                 names[f"{o.name}_{point}"] = chosen.value
                 names[left_out_column(o.name, point)] = other.other.coalesce(0)
+    for kind in ("indications", "adverse_events"):
+        f = getattr(d, kind)
+        if f is not None:
+            flags = _findings(tables, f, kind, base)
+            joins.append(flags)
+            names.update({flag_column(kind, k): flags[flag_column(kind, k)].coalesce(0)
+                          for k in range(len(f.sets))})
+    if d.response is not None:
+        chosen, other = _response(tables, d.response, d.followup_days, base)
+        joins += [chosen, other]
+        names[RESPONSE] = chosen.chosen
+        names[left_out_column("response", "6mo")] = other.other.coalesce(0)
     for j in joins:
         out = out.left_join(j, out.person_id == j.person_id)
     return out.select(**names).order_by("seq")
