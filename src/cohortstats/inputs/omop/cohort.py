@@ -16,7 +16,7 @@ from ibis import _
 
 from .definition import Definition, DoseOutcome, Findings, MeasurementOutcome, Response
 
-__all__ = ["Plan", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
+__all__ = ["Plan", "IDS", "concept_sets", "resolution", "descendants", "resolved", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
            "left_out_column", "flag_column", "RESPONSE", "tables_needed"]
 
 #: Standard person concept ids (many CDMs ship no concept rows for these).
@@ -72,17 +72,66 @@ class Plan:
     cohort: object
 
 
-def _concepts(t: dict, cs):
-    """The concept ids of ``cs``: its codes in its vocabulary, and their descendants if asked."""
+#: The key of the tables dict holding each concept set's resolved ids (:func:`resolution`).
+IDS = "concept ids"
+
+
+def concept_sets(d: Definition) -> tuple:
+    """Every concept set definition ``d`` uses, once each, in the definition's order."""
+    sets = [d.index_drug, d.condition]
+    for o in d.outcomes:
+        if isinstance(o, DoseOutcome):
+            sets += [replace(o.ingredient, descendants=False), o.ingredient, o.amount_unit]
+        else:
+            sets += [o.concepts, o.unit]
+    for f in (d.indications, d.adverse_events):
+        sets += [cs for _, cs in (f.sets if f is not None else ())]
+    if d.response is not None:
+        sets += [d.response.concepts] + [cs for _, cs in d.response.values]
+    return tuple(dict.fromkeys(sets))
+
+
+def resolution(t: dict, sets: tuple):
+    """The query of the concepts ``sets`` name: (concept_id, vocabulary_id, concept_code) of each
+    code in its vocabulary (``concept``). :func:`descendants` is the second and last query."""
     c = t["concept"]
-    roots = c.filter(c.vocabulary_id == cs.vocabulary_id,
-                     c.concept_code.isin(list(cs.concept_codes))).select("concept_id")
-    if not cs.descendants:
-        return roots
+    codes = {}
+    for cs in sets:
+        codes.setdefault(cs.vocabulary_id, set()).update(cs.concept_codes)
+    return c.filter(ibis.or_(*[(c.vocabulary_id == v) & c.concept_code.isin(sorted(k))
+                               for v, k in sorted(codes.items())])).order_by("concept_id")
+
+
+def descendants(t: dict, roots: list):
+    """The query of every (ancestor_concept_id, descendant_concept_id) below the ``roots`` ids."""
     ca = t["concept_ancestor"]
-    below = ca.join(roots, ca.ancestor_concept_id == roots.concept_id).select(
-        concept_id=ca.descendant_concept_id)
-    return roots.union(below, distinct=True)
+    return ca.filter(ca.ancestor_concept_id.isin(sorted(roots))).order_by(
+        ["ancestor_concept_id", "descendant_concept_id"])
+
+
+def resolved(sets: tuple, concepts, below) -> dict:
+    """Each set of ``sets`` -> its sorted concept ids, from the rows of :func:`resolution`
+    (``concepts``: (concept_id, vocabulary_id, concept_code)) and :func:`descendants` (``below``:
+    (ancestor, descendant)); a set's roots are its own ids, with their descendants if it asks."""
+    by_code, under = {}, {}
+    for cid, vocabulary, code in concepts:
+        by_code.setdefault((vocabulary, code), set()).add(int(cid))
+    for ancestor, descendant in below:
+        under.setdefault(int(ancestor), set()).add(int(descendant))
+    out = {}
+    for cs in sets:
+        roots = set().union(*[by_code.get((cs.vocabulary_id, code), set()) for code in cs.concept_codes])
+        ids = set(roots)
+        if cs.descendants:
+            for r in roots:
+                ids |= under.get(r, set())
+        out[cs] = tuple(sorted(ids))
+    return out
+
+
+def _ids(t: dict, cs) -> list:
+    """The concept ids of ``cs``, as :func:`resolution` found them (``t[IDS]``)."""
+    return list(t[IDS][cs])
 
 
 def _mapped(col, mapping: dict):
@@ -109,11 +158,11 @@ def steps(t: dict, d: Definition, keep=_same) -> list:
     instead; each step is built on the kept one before it, so every CDM table is read once.
     """
     p, de, co, op = t["person"], t["drug_exposure"], t["condition_occurrence"], t["observation_period"]
-    drug = de.filter(de.drug_concept_id.isin(_concepts(t, d.index_drug).concept_id),
+    drug = de.filter(de.drug_concept_id.isin(_ids(t, d.index_drug)),
                      de.drug_exposure_start_date.notnull())
     index = drug.group_by("person_id").aggregate(index_date=_.drug_exposure_start_date.min())
     s1 = keep(index.filter(index.person_id.isin(p.person_id)), "s1")
-    sle = co.filter(co.condition_concept_id.isin(_concepts(t, d.condition).concept_id),
+    sle = co.filter(co.condition_concept_id.isin(_ids(t, d.condition)),
                     co.person_id.isin(s1.person_id))
     s2 = keep(_semi(s1, sle, [s1.person_id == sle.person_id,
                               sle.condition_start_date <= s1.index_date]), "s2")
@@ -141,15 +190,14 @@ def attrition(steps: list):
 
 def _dose(t: dict, o: DoseOutcome, points: dict, base, keep):
     """Per patient and time point: the summed daily dose, and the count of undosed exposures."""
-    ingredient = _concepts(t, replace(o.ingredient, descendants=False))
     ds = t["drug_strength"]
-    strength = ds.filter(ds.ingredient_concept_id.isin(ingredient.concept_id),
-                         ds.amount_unit_concept_id.isin(_concepts(t, o.amount_unit).concept_id),
+    strength = ds.filter(ds.ingredient_concept_id.isin(_ids(t, replace(o.ingredient, descendants=False))),
+                         ds.amount_unit_concept_id.isin(_ids(t, o.amount_unit)),
                          ds.amount_value.notnull()
                          ).group_by("drug_concept_id").aggregate(amount=_.amount_value.max())
     de = t["drug_exposure"]
     de = de.filter(de.person_id.isin(base.person_id),
-                   de.drug_concept_id.isin(_concepts(t, o.ingredient).concept_id))
+                   de.drug_concept_id.isin(_ids(t, o.ingredient)))
     ex = de.left_join(strength, de.drug_concept_id == strength.drug_concept_id).select(
         person_id=de.person_id, start=de.drug_exposure_start_date,
         end=de.drug_exposure_end_date.coalesce(de.drug_exposure_start_date),
@@ -172,36 +220,28 @@ def _closest(date, ident, target):
     return [date.delta(target, unit="day").abs(), date, ibis.desc(ident)]
 
 
-def _tagged(t: dict, sets) -> object:
-    """(concept_id, k) for the k-th concept set of ``sets`` ((label, ConceptSet) pairs); a concept
-    in several sets is in each."""
-    parts = [_concepts(t, cs).mutate(k=ibis.literal(k, "int64")) for k, (_, cs) in enumerate(sets)]
-    return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=True)
-
-
 def _findings(t: dict, f: Findings, kind: str, base):
     """Per patient: a 0/1 column per concept set, 1 when a condition of it starts in the window."""
     co = t["condition_occurrence"]
-    sets = _tagged(t, f.sets)
-    c = co.filter(co.person_id.isin(base.person_id), co.condition_concept_id.isin(sets.concept_id))
-    c = c.join(sets, c.condition_concept_id == sets.concept_id).select(
-        person_id=c.person_id, start=c.condition_start_date, k=sets.k)
+    ids = [_ids(t, cs) for _, cs in f.sets]
+    c = co.filter(co.person_id.isin(base.person_id),
+                  co.condition_concept_id.isin(sorted({i for s in ids for i in s})))
     at = base.select("person_id", low=base.index_date + ibis.interval(days=f.first_day),
                      high=base.index_date + ibis.interval(days=f.last_day))
-    j = at.join(c, [at.person_id == c.person_id, c.start >= at.low, c.start <= at.high])
+    j = at.join(c, [at.person_id == c.person_id, c.condition_start_date >= at.low,
+                    c.condition_start_date <= at.high])
     return j.group_by(at.person_id).aggregate(**{
-        flag_column(kind, k): ibis.ifelse(j.k == k, 1, 0).max() for k in range(len(f.sets))})
+        flag_column(kind, k): ibis.ifelse(j.condition_concept_id.isin(s), 1, 0).max()
+        for k, s in enumerate(ids)})
 
 
 def _response(t: dict, r: Response, followup: int, base):
     """Per patient: the chosen observation's value set number, and the count of other answers."""
-    values = _tagged(t, r.values)
-    values = values.group_by("concept_id").aggregate(k=_.k.min())  # in two sets: the first
     ob = t["observation"]
-    ob = ob.filter(ob.person_id.isin(base.person_id),
-                   ob.observation_concept_id.isin(_concepts(t, r.concepts).concept_id))
-    ob = ob.left_join(values, ob.value_as_concept_id == values.concept_id).select(
-        person_id=ob.person_id, observation_id=ob.observation_id, day=ob.observation_date, k=values.k)
+    ob = ob.filter(ob.person_id.isin(base.person_id), ob.observation_concept_id.isin(_ids(t, r.concepts)))
+    k = ibis.cases(*[(ob.value_as_concept_id.isin(_ids(t, cs)), i) for i, (_, cs) in enumerate(r.values)],
+                   else_=ibis.null("int64"))  # an answer in two sets: the first
+    ob = ob.select(person_id=ob.person_id, observation_id=ob.observation_id, day=ob.observation_date, k=k)
     day, target = ibis.interval, base.index_date + ibis.interval(days=followup)
     at = base.select("person_id", low=base.index_date + day(days=followup - r.window_days),
                      high=base.index_date + day(days=followup + r.window_days), target=target)
@@ -217,8 +257,8 @@ def _measurement(t: dict, o: MeasurementOutcome, followup: int, base, keep):
     """Per patient and time point: the value chosen in the window, and other-unit counts."""
     m = t["measurement"]
     m = m.filter(m.person_id.isin(base.person_id), m.value_as_number.notnull(),
-                 m.measurement_concept_id.isin(_concepts(t, o.concepts).concept_id))
-    m = keep(m.mutate(ok=m.unit_concept_id.isin(_concepts(t, o.unit).concept_id).coalesce(False)),
+                 m.measurement_concept_id.isin(_ids(t, o.concepts)))
+    m = keep(m.mutate(ok=m.unit_concept_id.isin(_ids(t, o.unit)).coalesce(False)),
              f"{o.name}_measurements")
     day = ibis.interval
     windows = {

@@ -19,8 +19,8 @@ from cohortstats.core.vocabulary import INDICATIONS
 from cohortstats.results import AttritionStep, ValueCount
 
 from .cdm import Cdm, Kept, open_cdm
-from .cohort import (RESPONSE, STEPS, attrition, cohort, flag_column, left_out_column, steps,
-                     tables_needed)
+from .cohort import (IDS, RESPONSE, STEPS, attrition, cohort, concept_sets, descendants,
+                     flag_column, left_out_column, resolution, resolved, steps, tables_needed)
 from .definition import Definition, DoseOutcome
 from .errors import OmopError, one_line
 
@@ -111,6 +111,18 @@ def _text_counts(frame: pd.DataFrame, shaped: pd.DataFrame, d: Definition) -> tu
     return tuple(out)
 
 
+def _resolve(cdm: Cdm, tables: dict, d: Definition) -> dict:
+    """Each concept set of ``d`` -> its concept ids, found in the CDM by one query."""
+    sets = concept_sets(d)
+    found = _run(cdm, resolution(tables, sets))
+    concepts = list(zip(found["concept_id"].astype(int), found["vocabulary_id"], found["concept_code"]))
+    roots = sorted({int(c) for c, _, _ in concepts})
+    below = _run(cdm, descendants(tables, roots)) if roots else None
+    pairs = [] if below is None else list(zip(below["ancestor_concept_id"].astype(int),
+                                              below["descendant_concept_id"].astype(int)))
+    return resolved(sets, concepts, pairs)
+
+
 def _nobody(cdm: Cdm, steps: tuple) -> OmopError:
     first = next(i for i, s in enumerate(steps) if s.n == 0)
     before = steps[first - 1] if first else None
@@ -148,6 +160,7 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
               "concept_ancestor")
     tables = _tables(cdm, people)
     needed = tables_needed(definition)
+    tables[IDS] = _resolve(cdm, tables, definition)
     with Kept(cdm) as keep:  # each step computed once, for the attrition and the cohort
         found = steps(tables, definition, keep)
         counts = _run(cdm, attrition(found))
