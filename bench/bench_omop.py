@@ -116,9 +116,12 @@ _CHILD_PANDAS = """
 import sys, time, resource, json
 import duckdb, numpy as np, pandas as pd
 from cohortstats.inputs.omop.cdm import COLUMNS
+from cohortstats.inputs.omop.cohort import tables_needed
+from cohortstats.inputs.omop.definition import load_definition
+needed = tables_needed(load_definition(sys.argv[2]))  # the tables the extraction reads
 t0 = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
-T = {t: con.sql(f"SELECT {', '.join(cols)} FROM {t}").df() for t, cols in COLUMNS.items()}
+T = {t: con.sql(f"SELECT {', '.join(COLUMNS[t])} FROM {t}").df() for t in needed}
 load = time.perf_counter() - t0
 t0 = time.perf_counter()
 c, ca = T["concept"], T["concept_ancestor"]
@@ -239,7 +242,7 @@ def main() -> int:
     definition = str(ROOT / "data" / "omop_cohort.yml")
     results = {"duckdb": child(_CHILD_EXTRACT, definition, f"duckdb://{cdm}", "")}
     print(f"duckdb: {results['duckdb']['seconds']:.2f} s", flush=True)
-    pandas = child(_CHILD_PANDAS, str(cdm))
+    pandas = child(_CHILD_PANDAS, str(cdm), definition)
     results["pandas: read + compute"] = dict(pandas, seconds=pandas["load_seconds"] + pandas["seconds"])
     results["pandas: compute only"] = pandas
     print(f"pandas: {pandas['load_seconds']:.2f} s to read + {pandas['seconds']:.2f} s to compute",

@@ -174,10 +174,10 @@ def steps(t: dict, d: Definition, keep=_same) -> list:
     s3 = keep(aged.filter(aged.age <= d.max_age_years), "s3")
     end = s3.index_date + ibis.interval(days=d.observation_days_after_index)
     obs = op.filter(op.person_id.isin(s3.person_id))
-    s4 = _semi(s3, obs, [s3.person_id == obs.person_id,
-                         obs.observation_period_start_date <= s3.index_date,
-                         obs.observation_period_end_date >= end])
-    s5 = keep(s4.filter(s4.gender.isin(list(SEX))), "s5")
+    s4 = keep(_semi(s3, obs, [s3.person_id == obs.person_id,
+                              obs.observation_period_start_date <= s3.index_date,
+                              obs.observation_period_end_date >= end]), "s4")
+    s5 = s4.filter(s4.gender.isin(list(SEX)))  # read from the kept s4, for its count and the cohort
     return [p.select("person_id"), s1, s2, s3, s4, s5]  # counted distinct
 
 
