@@ -117,6 +117,40 @@ def observation(rows, pid, offset, answer, concept=91):
                   observation_date=day(offset), value_as_concept_id=answer))
 
 
+def sets_cdm() -> dict:
+    """The CDM of test_sets (and of the PostgreSQL test): windows (I = the index date):
+    indications [I - 365, I]; adverse events (I, I + 182]; the response the observation closest
+    to I + 182 within ± 30 days (equidistant: the earlier; the same day: the larger id)."""
+    rows = {}
+    for pid in (1, 2, 3, 4):  # S001..S004: the same index date, so ordered by person_id
+        patient(rows, pid)
+    patient(rows, 5, age=19)  # excluded (age): its conditions and observations are never read
+    # 1: malar rash's descendant (72) at I-365, the window's first day; oral ulcers at I itself;
+    #    alopecia at I+1, after the index date: not an indication -> "oral_ulcers;malar_rash"
+    #    (the abstract's order). Neutropenia at I+1 and DVT at I+182, the window's two edges.
+    #    Answers at I+172 (complete) and I+192 (near): equidistant from I+182, the earlier.
+    condition(rows, 1, 72, -365), condition(rows, 1, 73, 0), condition(rows, 1, 74, 1)
+    condition(rows, 1, 81, 1), condition(rows, 1, 83, 182)
+    observation(rows, 1, 172, 93), observation(rows, 1, 192, 94)
+    # 2: malar rash at I-366, outside; alopecia at I-10 -> "alopecia". Neutropenia's descendant on
+    #    I itself (not after it) and DVT at I+183 (outside) -> "none". An answer of no set at
+    #    I+182 (left out, counted) and partial at I+212, the window's last day -> "partial".
+    condition(rows, 2, 71, -366), condition(rows, 2, 74, -10)
+    condition(rows, 2, 82, 0), condition(rows, 2, 83, 183)
+    observation(rows, 2, 182, 97), observation(rows, 2, 212, 95)
+    # 3: no condition of a set; complete at I+213 (outside) and an answer to another question
+    #    (concept 73) at I+182: not recorded, nothing left out.
+    observation(rows, 3, 213, 93), observation(rows, 3, 182, 93, concept=73)
+    # 4: malar rash and its descendant -> "malar_rash" once; neutropenia twice -> once. Two
+    #    answers on I+182: near (observation_id 7) and none (8): the larger id -> "none".
+    condition(rows, 4, 71, -5), condition(rows, 4, 72, -4)
+    condition(rows, 4, 81, 10), condition(rows, 4, 82, 20)
+    observation(rows, 4, 182, 94), observation(rows, 4, 182, 96)
+    condition(rows, 5, 71, -1), observation(rows, 5, 182, 93)
+    esr(rows, 1, 0, 10.0), esr(rows, 1, 182, 5.0)  # one pair, for the loader (it needs one)
+    return rows
+
+
 class Cdms:
     """Hand-worked CDMs in one in-memory DuckDB database, one schema each, one ibis connection."""
 
