@@ -36,6 +36,26 @@ def test_round_trip_through_todays_loader(demo_extracted, tmp_path):
     assert set(got["indications"]) == {""} and set(got["response_6mo"]) == {""}
 
 
+def test_demo_concept_sets_give_the_cohorts_indications_response_and_events(demo_cdm, tmp_path):
+    from hand_cdms import write_definition
+    from cohortstats.inputs.omop.demo import demo_sets
+
+    # the demo holds each patient's indications (index - 30), response (index + 182) and no
+    # adverse event in its local concepts (demo.LOCAL), and noise outside each window
+    d = load_definition(write_definition(tmp_path / "demo-sets.yml", demo_sets()))
+    e = extract(f"duckdb://{demo_cdm}", d)
+    out = tmp_path / "cohort.csv"
+    write_cohort_csv(e, out, races="paper")
+    got = load_cohort(out).frame
+    want = load_cohort(ROOT / "data" / "cohort.csv").frame
+    cols = VALUES + ["indications", "response_6mo", "adverse_events"]
+    assert got[cols].reset_index(drop=True).equals(want[cols].reset_index(drop=True))
+    counts = {o.column: (o.found, o.not_recorded, o.left_out) for o in e.outcomes}
+    # every patient also has an answer at index + 240, outside ± 30: neither chosen nor counted
+    assert counts["indications"] == (10, 0, 0) and counts["response_6mo"] == (10, 0, 0)
+    assert counts["adverse_events"] == (10, 0, 0) and set(got["adverse_events"]) == {"none"}
+
+
 def test_demo_attrition_and_counts(demo_extracted):
     e = demo_extracted
     # 10 patients + 5 excluded (demo.EXCLUDED): no lenalidomide; no SLE and SLE after index;
