@@ -1,11 +1,14 @@
 """The cohort as ibis expressions over the CDM: run inside the engine, one row per patient back.
 
-:func:`build` returns two expressions: the attrition (one row per step: persons in the CDM, with
-an index exposure, with the condition on or before index, of the age, observed long enough,
-analysed) and the cohort (one row per analysed patient, ordered, with no person_id and no date:
-the study's own sequence number, sex, race, ethnicity, age and the outcome values, plus per
-patient the count of data left out). Concepts are resolved here, by vocabulary and code, through
-``concept`` and ``concept_ancestor``; sex, race and ethnicity by their standard ids.
+The concept sets are resolved first (:func:`resolution`, :func:`descendants`: two small queries
+on ``concept`` and ``concept_ancestor``, by vocabulary and code; :func:`resolved` composes their
+rows), and their ids are the later queries' literals (``tables[IDS]``). :func:`steps` gives each
+attrition step (persons in the CDM, with an index exposure, with the condition on or before
+index, of the age, observed long enough, analysed) and :func:`attrition` counts them;
+:func:`cohort` is one row per analysed patient, with no person_id and no date: the study's own
+sequence number, sex, race, ethnicity, age, the outcome values, 0/1 flags of the indications and
+adverse events found, the response's set number, and per patient the count of data left out.
+Sex, race and ethnicity are read by their standard ids.
 """
 from __future__ import annotations
 
