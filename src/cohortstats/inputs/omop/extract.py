@@ -19,7 +19,7 @@ from cohortstats.core.vocabulary import INDICATIONS
 from cohortstats.results import AttritionStep, ValueCount
 
 from .cdm import Cdm, Kept, open_cdm
-from .cohort import (IDS, RESPONSE, STEPS, attrition, cohort, concept_sets, descendants,
+from .cohort import (CONCEPTS_KEPT, IDS, RESPONSE, kept_concepts, STEPS, attrition, cohort, concept_sets, descendants,
                      flag_column, left_out_column, resolution, resolved, steps, tables_needed)
 from .definition import Definition, DoseOutcome
 from .errors import OmopError, one_line
@@ -162,6 +162,7 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
     needed = tables_needed(definition)
     tables[IDS] = _resolve(cdm, tables, definition)
     with Kept(cdm) as keep:  # each step computed once, for the attrition and the cohort
+        tables[CONCEPTS_KEPT] = keep(kept_concepts(tables), "concepts")
         found = steps(tables, definition, keep)
         counts = _run(cdm, attrition(found))
         n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
