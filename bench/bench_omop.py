@@ -244,7 +244,7 @@ def main() -> int:
     print(f"CDM {cdm.name}: {args.persons} persons, {rows} drug exposures, {rows} measurements; "
           f"{os.cpu_count()} cores", flush=True)
     definition = str(ROOT / "data" / "omop_cohort.yml")
-    load = os.getloadavg()[0]
+    loadavg = os.getloadavg()[0]
     results = {"duckdb": child(_CHILD_EXTRACT, definition, f"duckdb://{cdm}", "")}
     print(f"duckdb: {results['duckdb']['seconds']:.2f} s", flush=True)
     pandas = child(_CHILD_PANDAS, str(cdm), definition)
@@ -266,7 +266,7 @@ def main() -> int:
         finally:
             server.stop()
     report(results)
-    print(f"load average (1 min) at the start {load:.1f}, at the end {os.getloadavg()[0]:.1f}, on "
+    print(f"load average (1 min) at the start {loadavg:.1f}, at the end {os.getloadavg()[0]:.1f}, on "
           f"{os.cpu_count()} cores: a shared machine's other work lengthens every wall-clock row")
     return 0
 
