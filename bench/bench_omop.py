@@ -97,6 +97,9 @@ import sys, time, resource, json, hashlib
 import ibis, pandas, pyarrow, ibis.formats.pandas
 from cohortstats.inputs.omop import load_definition, extract, cohort_csv_text
 getattr(ibis, "duckdb" if sys.argv[2].startswith("duckdb") else "postgres")  # the backend's modules
+import importlib, ibis.expr.types.groupby, pyarrow.pandas_compat  # what the first query imports
+if sys.argv[2].startswith("duckdb"):
+    importlib.import_module("ibis.backends.duckdb.converter")
 d = load_definition(sys.argv[1])
 before = set(sys.modules)
 cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
