@@ -97,15 +97,20 @@ import sys, time, resource, json, hashlib
 import ibis, pandas, pyarrow, ibis.formats.pandas
 from cohortstats.inputs.omop import load_definition, extract, cohort_csv_text
 getattr(ibis, "duckdb" if sys.argv[2].startswith("duckdb") else "postgres")  # the backend's modules
+import importlib, ibis.expr.types.groupby, pyarrow.pandas_compat  # what the first query imports
+if sys.argv[2].startswith("duckdb"):
+    importlib.import_module("ibis.backends.duckdb.converter")
 d = load_definition(sys.argv[1])
 before = set(sys.modules)
-t0 = time.perf_counter()
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t0, c0 = time.perf_counter(), cpu()
 e = extract(sys.argv[2], d, schema=sys.argv[3] or None)
 text = cohort_csv_text(e)
-seconds = time.perf_counter() - t0
+seconds, cpu_seconds = time.perf_counter() - t0, cpu() - c0
 values = {c: [int(e.cohort[c].notna().sum()), round(float(e.cohort[c].sum()), 3)]
           for c in e.cohort.columns if e.cohort[c].dtype.kind == "f" and c != "age_years"}
-print(json.dumps({"seconds": seconds, "n": e.n, "attrition": [s.n for s in e.attrition],
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "n": e.n,
+                  "attrition": [s.n for s in e.attrition],
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "csv_bytes": len(text), "csv_sha256": hashlib.sha256(text.encode()).hexdigest(),
                   "values": values, "imported_in_clock": len(set(sys.modules) - before)}))
@@ -116,11 +121,15 @@ _CHILD_PANDAS = """
 import sys, time, resource, json
 import duckdb, numpy as np, pandas as pd
 from cohortstats.inputs.omop.cdm import COLUMNS
-t0 = time.perf_counter()
+from cohortstats.inputs.omop.cohort import tables_needed
+from cohortstats.inputs.omop.definition import load_definition
+needed = tables_needed(load_definition(sys.argv[2]))  # the tables the extraction reads
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+t0, c0 = time.perf_counter(), cpu()
 con = duckdb.connect(sys.argv[1], read_only=True)
-T = {t: con.sql(f"SELECT {', '.join(cols)} FROM {t}").df() for t, cols in COLUMNS.items()}
-load = time.perf_counter() - t0
-t0 = time.perf_counter()
+T = {t: con.sql(f"SELECT {', '.join(COLUMNS[t])} FROM {t}").df() for t in needed}
+load, load_cpu = time.perf_counter() - t0, cpu() - c0
+t0, c0 = time.perf_counter(), cpu()
 c, ca = T["concept"], T["concept_ancestor"]
 def ids(vocab, codes, below=True):
     roots = set(c.loc[(c.vocabulary_id == vocab) & c.concept_code.isin(codes), "concept_id"])
@@ -167,10 +176,11 @@ f = me[ok].copy(); f["dist"] = (f.measurement_date - (f.index_date + day(182))).
 f = f[f.dist <= 30].sort_values(["person_id", "dist", "measurement_date", "measurement_id"],
                                 ascending=[True, True, True, False]).groupby("person_id").head(1)
 out["esr_6mo"] = out.person_id.map(f.set_index("person_id").value_as_number)
-seconds = time.perf_counter() - t0
+seconds, cpu_seconds = time.perf_counter() - t0, cpu() - c0
 values = {c: [int(out[c].notna().sum()), round(float(out[c].sum()), 3)]
           for c in out.columns if c.startswith(("pred_", "esr_"))}
-print(json.dumps({"seconds": seconds, "load_seconds": load, "n": len(out), "attrition": steps,
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "load_seconds": load,
+                  "load_cpu_seconds": load_cpu, "n": len(out), "attrition": steps,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "values": values}))
 """
@@ -237,10 +247,12 @@ def main() -> int:
     print(f"CDM {cdm.name}: {args.persons} persons, {rows} drug exposures, {rows} measurements; "
           f"{os.cpu_count()} cores", flush=True)
     definition = str(ROOT / "data" / "omop_cohort.yml")
+    loadavg = os.getloadavg()[0]
     results = {"duckdb": child(_CHILD_EXTRACT, definition, f"duckdb://{cdm}", "")}
     print(f"duckdb: {results['duckdb']['seconds']:.2f} s", flush=True)
-    pandas = child(_CHILD_PANDAS, str(cdm))
-    results["pandas: read + compute"] = dict(pandas, seconds=pandas["load_seconds"] + pandas["seconds"])
+    pandas = child(_CHILD_PANDAS, str(cdm), definition)
+    results["pandas: read + compute"] = dict(pandas, seconds=pandas["load_seconds"] + pandas["seconds"],
+                                             cpu_seconds=pandas["load_cpu_seconds"] + pandas["cpu_seconds"])
     results["pandas: compute only"] = pandas
     print(f"pandas: {pandas['load_seconds']:.2f} s to read + {pandas['seconds']:.2f} s to compute",
           flush=True)
@@ -257,6 +269,8 @@ def main() -> int:
         finally:
             server.stop()
     report(results)
+    print(f"load average (1 min) at the start {loadavg:.1f}, at the end {os.getloadavg()[0]:.1f}, on "
+          f"{os.cpu_count()} cores: a shared machine's other work lengthens every wall-clock row")
     return 0
 
 
@@ -274,12 +288,14 @@ def report(results: dict) -> None:
     """One table: every row's seconds and peak memory, its ratio to the anchor of this run."""
     base, compute = results[ANCHOR]["seconds"], results["pandas: compute only"]["seconds"]
     print(f"\nanchor of the ratios: \"{ANCHOR}\" of this run ({base:.2f} s); seconds are wall "
-          "clock in the row's own child process, imports before the clock; peak MB is that "
-          "child's max RSS (pandas' two rows: the same child)")
-    print(f"{'run':<24} {'seconds':>8} {'peak MB':>8} {'anchor/this':>12} {'compute-only/this':>18}"
-          f" {'analysed':>9}  attrition")
+          "clock in the row's own child process, imports before the clock; cpu s its CPU time (all "
+          "its threads: DuckDB uses every core, pandas one; PostgreSQL: the client only, not the server); peak MB is that child's max RSS "
+          "(pandas' two rows: the same child)")
+    print(f"{'run':<24} {'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'anchor/this':>12} "
+          f"{'compute-only/this':>18} {'analysed':>9}  attrition")
     for name, r in results.items():
-        print(f"{name:<24} {r['seconds']:>8.2f} {r['rss_mb']:>8.0f} {base / r['seconds']:>11.1f}x "
+        print(f"{name:<24} {r['seconds']:>8.2f} {r['cpu_seconds']:>7.2f} {r['rss_mb']:>8.0f} "
+              f"{base / r['seconds']:>11.1f}x "
               f"{compute / r['seconds']:>17.1f}x {r['n']:>9}  {' → '.join(map(str, r['attrition']))}")
     d = results["duckdb"]
     if d.get("imported_in_clock"):

@@ -55,5 +55,9 @@ def install(kernels_dir, *, for_build: bool) -> Path:
         staged = Path(write_kernel_spec(Path(tmp) / KERNEL, overrides=overrides,
                                         extra_arguments=extra))
         shutil.rmtree(target, ignore_errors=True)
-        staged.rename(target)
+        try:
+            staged.rename(target)
+        except OSError:  # another notebook's process of the same build put it there first
+            if json.loads((target / "kernel.json").read_text(encoding="utf-8")) != want:
+                raise
     return target

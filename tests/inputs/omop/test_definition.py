@@ -30,6 +30,10 @@ def test_shipped_definition_is_the_papers_design():
     assert len(d.sha256) == 64
 
 
+_SET = {"label": "malar_rash", "vocabulary_id": "SNOMED", "concept_codes": ["900001"]}
+_AE = dict(_SET, label="neutropenia")
+
+
 def _edited(tmp_path, edit) -> Path:
     doc = yaml.safe_load(SHIPPED.read_text())
     edit(doc)
@@ -50,6 +54,24 @@ def _edited(tmp_path, edit) -> Path:
     (lambda d: d["outcomes"][0]["amount_unit"].update(descendants=True), "`outcomes[0].amount_unit.descendants` can only be false"),
     (lambda d: d["outcomes"][1].update(name="ESR mm/h"), "`outcomes[1].name` must be a column stem"),
     (lambda d: d.update(outcomes=[d["outcomes"][0], d["outcomes"][0]]), "`outcomes` names each outcome once"),
+    (lambda d: d.update(indications={"days_before_index": 365, "sets": [dict(_SET, label="rash")]}),
+     "`indications.sets[0].label` must be one of alopecia, nasal_ulcers"),
+    (lambda d: d.update(indications={"sets": [_SET]}), "`indications.days_before_index` is missing"),
+    (lambda d: d.update(indications={"days_before_index": 30, "sets": []}),
+     "`indications.sets` must be a non-empty list"),
+    (lambda d: d.update(adverse_events={"sets": [dict(_SET, label="rash, mild")]}),
+     "`adverse_events.sets[0].label` must be lower-case words"),
+    (lambda d: d.update(adverse_events={"sets": [dict(_SET, label="none")]}),
+     "`adverse_events.sets[0].label` must be lower-case words"),
+    (lambda d: d.update(adverse_events={"sets": [dict(_SET, label="Jane Doe")]}),
+     "`adverse_events.sets[0].label` must be lower-case words"),
+    (lambda d: d.update(adverse_events={"sets": [_AE, _AE]}), "`adverse_events.sets` names each label once"),
+    (lambda d: d.update(followup_days=200, adverse_events={"sets": [_AE]}),
+     "`adverse_events` needs followup_days (200) at most inclusion.observation_days_after_index (182)"),
+    (lambda d: d.update(response={"window_days": 30, "concepts": _SET, "values": {"good": _SET}}),
+     "`response.values.good` is not a key of the definition (expected one of complete, near_complete"),
+    (lambda d: d.update(response={"window_days": 30, "concepts": _SET, "values": {}}),
+     "`response.values` must name at least one of complete"),
 ])
 def test_bad_definition_names_file_and_key(tmp_path, edit, key):
     path = _edited(tmp_path, edit)

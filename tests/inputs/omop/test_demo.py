@@ -17,8 +17,14 @@ VALUES = ["sex", "race", "age_years", "prednisone_mg_baseline", "prednisone_mg_6
           "esr_mm_hr_baseline", "esr_mm_hr_6mo"]
 
 
-def test_round_trip_through_todays_loader(demo_cdm, tmp_path):
-    e = extract(f"duckdb://{demo_cdm}", DEF)
+@pytest.fixture(scope="module")
+def demo_extracted(demo_cdm):
+    """The demo CDM's extraction, from its file (a ``duckdb://`` URL), made once for the module."""
+    return extract(f"duckdb://{demo_cdm}", DEF)
+
+
+def test_round_trip_through_todays_loader(demo_extracted, tmp_path):
+    e = demo_extracted
     out = tmp_path / "cohort.csv"
     # The OMB words (the default) are read by the loader as data/cohort.csv's paper words are
     write_cohort_csv(e, out)
@@ -30,8 +36,28 @@ def test_round_trip_through_todays_loader(demo_cdm, tmp_path):
     assert set(got["indications"]) == {""} and set(got["response_6mo"]) == {""}
 
 
-def test_demo_attrition_and_counts(demo_cdm):
-    e = extract(f"duckdb://{demo_cdm}", DEF)
+def test_demo_concept_sets_give_the_cohorts_indications_response_and_events(demo_cdm, tmp_path):
+    from hand_cdms import write_definition
+    from cohortstats.inputs.omop.demo import demo_sets
+
+    # the demo holds each patient's indications (index - 30), response (index + 182) and no
+    # adverse event in its local concepts (demo.LOCAL), and noise outside each window
+    d = load_definition(write_definition(tmp_path / "demo-sets.yml", demo_sets()))
+    e = extract(f"duckdb://{demo_cdm}", d)
+    out = tmp_path / "cohort.csv"
+    write_cohort_csv(e, out, races="paper")
+    got = load_cohort(out).frame
+    want = load_cohort(ROOT / "data" / "cohort.csv").frame
+    cols = VALUES + ["indications", "response_6mo", "adverse_events"]
+    assert got[cols].reset_index(drop=True).equals(want[cols].reset_index(drop=True))
+    counts = {o.column: (o.found, o.not_recorded, o.left_out) for o in e.outcomes}
+    # every patient also has an answer at index + 240, outside ± 30: neither chosen nor counted
+    assert counts["indications"] == (10, 0, 0) and counts["response_6mo"] == (10, 0, 0)
+    assert counts["adverse_events"] == (10, 0, 0) and set(got["adverse_events"]) == {"none"}
+
+
+def test_demo_attrition_and_counts(demo_extracted):
+    e = demo_extracted
     # 10 patients + 5 excluded (demo.EXCLUDED): no lenalidomide; no SLE and SLE after index;
     # age 19; observed to index+181 only; nobody without sex
     assert [s.n for s in e.attrition] == [15, 14, 12, 11, 10, 10]
@@ -63,8 +89,8 @@ def test_command_line_failure_leaves_earlier_file(tmp_path, capsys):
     assert out.read_text() == "earlier\n" and [p.name for p in tmp_path.iterdir()] == ["c.csv"]
 
 
-def test_flow_diagram_is_deterministic(demo_cdm):
-    e = extract(f"duckdb://{demo_cdm}", DEF)
+def test_flow_diagram_is_deterministic(demo_extracted):
+    e = demo_extracted
     svg = flow_svg(e.attrition, title="Cohort")
     assert svg == flow_svg(e.attrition, title="Cohort")
     assert svg.startswith("<?xml") and "n = 15" in svg and "excluded: 2" in svg  # 14 -> 12

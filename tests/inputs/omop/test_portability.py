@@ -6,12 +6,10 @@ from pathlib import Path
 import ibis
 import pytest
 
+from hand_cdms import SETS, write_definition
 from cohortstats.inputs.omop import load_definition
 from cohortstats.inputs.omop.cdm import COLUMNS
-from cohortstats.inputs.omop.cohort import build
-
-ROOT = Path(__file__).resolve().parents[3]
-DEF = load_definition(ROOT / "data" / "omop_cohort.yml")
+from cohortstats.inputs.omop.cohort import IDS, build, concept_sets, descendants, resolution
 
 
 class _SparkOptions(ibis.config.Config):
@@ -29,14 +27,26 @@ def spark_options(monkeypatch):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dialect", ["pyspark", "bigquery", "snowflake", "trino", "postgres", "duckdb"])
-def test_compiles_for(dialect):
+def test_compiles_for(dialect, tmp_path):
+    # the shipped definition with concept sets for indications, adverse events and the response
+    # (hand_cdms.SETS), so every table and every rule is in the query
+    d = load_definition(write_definition(tmp_path / "sets.yml", SETS))
     tables = {name: ibis.table(cols, name=name) for name, cols in COLUMNS.items()}
-    plan = build(tables, DEF)
+    sets = concept_sets(d)
+    # the concept sets are resolved first, by vocabulary and code ...
+    sql = ibis.to_sql(resolution(tables, sets), dialect=dialect)
+    assert all(f"'{code}'" in sql for cs in sets for code in cs.concept_codes), dialect
+    assert "concept_ancestor" in ibis.to_sql(descendants(tables, [1, 2]), dialect=dialect)
+    # ... by two queries (concept, then concept_ancestor), and the ids they find (here made up:
+    # 1000 + the set's number) are the later queries' literals
+    tables[IDS] = {cs: (1000 + k,) for k, cs in enumerate(sets)}
+    plan = build(tables, d)
     for expr, needs in ((plan.attrition, ("person", "drug_exposure", "condition_occurrence",
-                                          "observation_period", "concept", "concept_ancestor")),
-                        (plan.cohort, tuple(COLUMNS))):
+                                          "observation_period")),
+                        (plan.cohort, tuple(t for t in COLUMNS if t not in ("concept", "concept_ancestor")))):
         sql = ibis.to_sql(expr, dialect=dialect)
+        assert "concept_code" not in sql  # resolved once, before
         assert sql.lstrip().upper().startswith(("SELECT", "WITH"))
         for table in needs:
             assert any(f"{q}{table}{q}" in sql for q in '`"'), (dialect, table)
-        assert "342369" in sql and "55464009" in sql  # concepts resolved by code in the query
+    assert all(str(1000 + k) in sql for k in range(len(sets)))

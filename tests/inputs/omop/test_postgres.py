@@ -29,6 +29,26 @@ def test_postgres_gives_duckdbs_bytes(pg_demo, demo_cdm):
     assert PASSWORD not in on_pg.cdm and "***" in on_pg.cdm
 
 
+def test_concept_sets_give_duckdbs_bytes(pg_demo, tmp_path):
+    import duckdb
+
+    from hand_cdms import SETS, sets_cdm, vocab, write_definition
+    from cohortstats.inputs.omop.cdmbuild import copy_to_postgres, write_cdm
+
+    d = load_definition(write_definition(tmp_path / "sets.yml", SETS))
+    path = tmp_path / "sets.duckdb"
+    with duckdb.connect(str(path)) as con:
+        write_cdm(con, {**vocab(), **sets_cdm()})
+    copy_to_postgres(path, pg_demo.url, "omop_sets")
+    on_pg = extract(pg_demo.url, d, schema="omop_sets")
+    on_duck = extract(f"duckdb://{path}", d)
+    assert cohort_csv_text(on_pg) == cohort_csv_text(on_duck)
+    assert on_pg.outcomes == on_duck.outcomes
+    # test_sets' hand-worked values, from each engine
+    assert list(on_pg.cohort["indications"]) == ["oral_ulcers;malar_rash", "alopecia", "", "malar_rash"]
+    assert list(on_pg.cohort["response_6mo"]) == ["complete", "partial", "", "none"]
+
+
 def test_schema_parameter(pg_demo):
     # the demo's tables are in omop_demo only: the default schema (public) has none of them
     with pytest.raises(OmopError, match="the CDM has no table `person`"):

@@ -3,7 +3,9 @@ the definition excludes) reproduces the paper, in DuckDB and in a real PostgreSQ
 results.json bytes, and nothing identifying in any output.
 
 Expected values: the shipped cohort's own build (``built``, data/cohort.csv) — the demo CDM
-holds the same ten patients (inputs/omop/demo.py writes each one's doses and ESRs from it).
+holds the same ten patients (inputs/omop/demo.py writes each one's doses, ESRs, indications and
+responses from it). The builds use the shipped definition with the concept sets naming the demo's
+local concepts (demo.demo_sets), so indications, response and adverse events are in the report.
 """
 from __future__ import annotations
 
@@ -27,9 +29,17 @@ def _report(folder: Path, env_extra=None, **params):
 
 
 @pytest.fixture(scope="module")
-def duck(demo_cdm, tmp_path_factory):
+def definition(tmp_path_factory):
+    from hand_cdms import write_definition
+    from cohortstats.inputs.omop.demo import demo_sets
+
+    return write_definition(tmp_path_factory.mktemp("def") / "omop_cohort_sets.yml", demo_sets())
+
+
+@pytest.fixture(scope="module")
+def duck(demo_cdm, definition, tmp_path_factory):
     folder = tmp_path_factory.mktemp("cdm-duck")
-    proc = _report(folder, CDM=f"duckdb://{demo_cdm}")
+    proc = _report(folder, CDM=f"duckdb://{demo_cdm}", CDM_DEFINITION=str(definition))
     assert proc.returncode == 0, proc.stderr
     return folder, proc
 
@@ -52,6 +62,22 @@ def test_the_demo_cdm_reproduces_the_paper_with_the_shipped_numbers(duck, built)
             assert got["outcomes"][name][part] == want["outcomes"][name][part], (name, part)
     assert [s["n"] for s in got["source"]["attrition"]] == [15, 14, 12, 11, 10, 10]
     assert got["source"]["kind"] == "OMOP CDM" and "reconstructed" in got["source"]["name"]
+    for key in ("indications", "n_indications_recorded", "responses", "n_response_recorded",
+                "adverse_events", "n_adverse_recorded"):
+        assert got["cohort"][key] == want["cohort"][key], key
+
+
+def test_indications_response_and_events_in_the_page_and_the_word_file(duck, built):
+    folder, _ = duck
+    page = (folder / "reports" / "results.html").read_text()
+    for words in ("Indications for lenalidomide treatment included", "Extensive malar rash",
+                  "all patients demonstrated complete or near resolution", "well tolerated"):
+        assert words in page, words
+    from docx import Document
+
+    doc = Document(str(folder / "reports" / "results.docx"))
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert {"Extensive malar rash", "Near resolution", "None"} <= cells
 
 
 def test_the_flow_diagram_is_in_the_page_the_word_file_and_the_pdf(duck):
@@ -70,10 +96,11 @@ def test_the_flow_diagram_is_in_the_page_the_word_file_and_the_pdf(duck):
         assert "Where the cohort came from" in text
 
 
-def test_postgresql_gives_the_same_results_json(duck, pg_demo, tmp_path):
+def test_postgresql_gives_the_same_results_json(duck, definition, pg_demo, tmp_path):
     folder, _ = duck
     url = pg_demo.url.replace(f":{pg_demo.password}@", "@")  # the password in PGPASSWORD only
-    proc = _report(tmp_path, {"PGPASSWORD": pg_demo.password}, CDM=url, CDM_SCHEMA="omop_demo")
+    proc = _report(tmp_path, {"PGPASSWORD": pg_demo.password}, CDM=url, CDM_SCHEMA="omop_demo",
+                   CDM_DEFINITION=str(definition))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "reports" / "results.json").read_bytes() == \
         (folder / "reports" / "results.json").read_bytes()

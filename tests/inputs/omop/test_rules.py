@@ -1,91 +1,27 @@
 """Every rule of the default definition on hand-worked CDMs built in DuckDB, with the working.
 
-Concept ids here (11, 12, 21, ...) differ from the demo's on purpose: the extraction must find
-them by vocabulary and code. The index date I = 2020-01-01 throughout (2020 is a leap year):
-    I + 182 = 2020-07-01  (Jan 31 + Feb 29 + Mar 31 + Apr 30 + May 31 + Jun 30 = 182 days)
-    I - 30 = 2019-12-02, I - 31 = 2019-12-01, I + 152 = 2020-06-01, I + 212 = 2020-07-31.
+The CDMs, their vocabulary and the day arithmetic (I = 2020-01-01, I + 182 = 2020-07-01, ...)
+are in hand_cdms.py; each CDM is written once into the module's in-memory DuckDB database, in a
+schema of its own, and extracted through one ibis connection.
 """
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-import duckdb
 import pytest
 
+from hand_cdms import ROOT, Cdms, column, drug, esr, patient
 from cohortstats.inputs.omop import OmopError, extract, load_definition, cohort_csv_text
-from cohortstats.inputs.omop.cdmbuild import write_cdm
 
-ROOT = Path(__file__).resolve().parents[3]
 DEF = load_definition(ROOT / "data" / "omop_cohort.yml")
-I = dt.date(2020, 1, 1)
 
 
-def day(n: int) -> dt.date:
-    return I + dt.timedelta(days=n)
+@pytest.fixture(scope="module")
+def cdms():
+    c = Cdms()
+    yield c
+    c.close()
 
 
-CONCEPTS = [  # (id, vocabulary, code)
-    (11, "RxNorm", "342369"), (12, "RxNorm", "999001"),                          # lenalidomide, a capsule
-    (21, "RxNorm", "8640"), (22, "RxNorm", "999002"), (23, "RxNorm", "999003"),  # prednisone; 5 mg, 1 mg
-    (24, "RxNorm", "999004"),                                                    # a tablet with no strength row
-    (31, "SNOMED", "55464009"), (32, "SNOMED", "999005"),                        # SLE, a descendant
-    (41, "LOINC", "30341-2"), (42, "LOINC", "4537-7"),                           # the two ESR codes
-    (51, "UCUM", "mm/h"), (52, "UCUM", "mg"), (53, "UCUM", "mm"),
-    (61, "RxNorm", "8640X"),                                                     # not prednisone
-]
-ANCESTORS = [(11, 12), (21, 22), (21, 23), (21, 24), (31, 32)]
-STRENGTH = [(12, 11, 10.0, 52), (22, 21, 5.0, 52), (23, 21, 1.0, 52)]
-
-
-def vocab() -> dict:
-    return {"concept": [dict(concept_id=c, vocabulary_id=v, concept_code=k) for c, v, k in CONCEPTS],
-            "concept_ancestor": [dict(ancestor_concept_id=a, descendant_concept_id=d) for a, d in ANCESTORS],
-            "drug_strength": [dict(drug_concept_id=d, ingredient_concept_id=i, amount_value=a,
-                                   amount_unit_concept_id=u) for d, i, a, u in STRENGTH]}
-
-
-def patient(rows: dict, pid: int, age: int = 15, gender: int = 8532, race: int = 8516,
-            sle: tuple = (31, -10), obs_end: int = 400, lenalidomide: tuple = (0,)) -> None:
-    """A person who qualifies unless told otherwise: SLE at I-10, lenalidomide at I, observed
-    I-400 .. I+400, born 2020 - age."""
-    rows.setdefault("person", []).append(dict(person_id=pid, gender_concept_id=gender,
-                                              year_of_birth=2020 - age, race_concept_id=race,
-                                              ethnicity_concept_id=38003564))
-    rows.setdefault("observation_period", []).append(dict(
-        person_id=pid, observation_period_start_date=day(-400), observation_period_end_date=day(obs_end)))
-    if sle:
-        rows.setdefault("condition_occurrence", []).append(dict(
-            person_id=pid, condition_concept_id=sle[0], condition_start_date=day(sle[1])))
-    for offset in lenalidomide:
-        drug(rows, pid, 12, offset, offset + 27, 28, 28)
-
-
-def drug(rows, pid, concept, start, end, quantity, days_supply):
-    rows.setdefault("drug_exposure", []).append(dict(
-        person_id=pid, drug_concept_id=concept, drug_exposure_start_date=day(start),
-        drug_exposure_end_date=None if end is None else day(end), quantity=quantity,
-        days_supply=days_supply))
-
-
-def esr(rows, pid, offset, value, unit=51, concept=41):
-    m = rows.setdefault("measurement", [])
-    m.append(dict(measurement_id=len(m) + 1, person_id=pid, measurement_concept_id=concept,
-                  measurement_date=day(offset), value_as_number=value, unit_concept_id=unit))
-
-
-def run(tmp_path, rows, name="cdm.duckdb", **options):
-    path = tmp_path / name
-    with duckdb.connect(str(path)) as con:
-        write_cdm(con, {**vocab(), **rows}, **options)
-    return extract(f"duckdb://{path}", DEF)
-
-
-def column(extraction, col):
-    return [None if v != v else v for v in extraction.cohort[col]]  # NaN -> None
-
-
-def test_esr_windows_and_their_edges(tmp_path):
+def test_esr_windows_and_their_edges(cdms):
     rows = {}
     for pid in (1, 2, 3, 4):  # S001..S004: the same index date, so ordered by person_id
         patient(rows, pid)
@@ -103,7 +39,7 @@ def test_esr_windows_and_their_edges(tmp_path):
     esr(rows, 3, 183, 30.0, unit=53)   # closest, but in mm: not used, counted
     esr(rows, 3, -2, 50.0, unit=53)    # baseline window, mm: not used, counted
     esr(rows, 4, 181, None)   # no value_as_number: not a measurement value; patient 4 has none
-    e = run(tmp_path, rows)
+    e = cdms.extract(rows, DEF)
     assert column(e, "esr_mm_hr_baseline") == [7.0, 9.0, None, None]
     assert column(e, "esr_mm_hr_6mo") == [5.0, 6.0, 10.0, None]
     counts = {o.column: o for o in e.outcomes}
@@ -113,7 +49,7 @@ def test_esr_windows_and_their_edges(tmp_path):
     assert counts["esr_mm_hr_6mo"].reason == "unit not mm/h"
 
 
-def test_prednisone_daily_dose(tmp_path):
+def test_prednisone_daily_dose(cdms):
     rows = {}
     for pid in range(1, 7):
         patient(rows, pid)
@@ -140,7 +76,7 @@ def test_prednisone_daily_dose(tmp_path):
     drug(rows, 5, 22, -3, 3, None, 7)
     drug(rows, 5, 22, 182, None, 14, 7)
     # 6: no prednisone at all -> 0 and 0.
-    e = run(tmp_path, rows)
+    e = cdms.extract(rows, DEF)
     assert column(e, "prednisone_mg_baseline") == [12.5, 0.0, None, None, None, 0.0]
     assert column(e, "prednisone_mg_6mo") == [5.0, 0.0, 0.0, 1.0, 10.0, 0.0]
     counts = {o.column: o for o in e.outcomes}
@@ -169,8 +105,13 @@ def attrition_cdm() -> dict:
     return rows
 
 
-def test_attrition_each_step(tmp_path):
-    e = run(tmp_path, attrition_cdm())
+@pytest.fixture(scope="module")
+def attrition_extracted(cdms):
+    return cdms.extract(attrition_cdm(), DEF)
+
+
+def test_attrition_each_step(attrition_extracted):
+    e = attrition_extracted
     # 12 persons; 10 with lenalidomide (not 4, 12); 7 with SLE by index (not 5, 6, 7);
     # 6 aged <= 18 (not 8); 5 observed to I+182 (not 9); 4 analysed (not 10): 1, 2, 3, 11
     assert [s.n for s in e.attrition] == [12, 10, 7, 6, 5, 4]
@@ -178,8 +119,8 @@ def test_attrition_each_step(tmp_path):
     assert e.n == 4
 
 
-def test_sex_race_age_and_study_ids(tmp_path):
-    e = run(tmp_path, attrition_cdm())
+def test_sex_race_age_and_study_ids(attrition_extracted):
+    e = attrition_extracted
     # analysed persons 1, 2, 3, 11 (all index I: ordered by person_id) -> S001..S004
     assert list(e.cohort["patient_id"]) == ["S001", "S002", "S003", "S004"]
     assert list(e.cohort["race"]) == ["Black or African American"] * 3 + [""]  # 8516; 0 -> ""
@@ -190,70 +131,70 @@ def test_sex_race_age_and_study_ids(tmp_path):
     assert "2020" not in text and "2019" not in text  # no date, no year of birth
 
 
-def test_patient_order_follows_index_date(tmp_path):
+def test_patient_order_follows_index_date(cdms):
     rows = {}
     patient(rows, 5, lenalidomide=(3,))   # index I+3 -> second
     patient(rows, 9, lenalidomide=(1,))   # index I+1 -> first, although its person_id is larger
     drug(rows, 9, 22, 0, 9, 10, 10)       # 10 x 5 mg / 10 d = 5 mg/day at its index (I+1)
-    e = run(tmp_path, rows)
+    e = cdms.extract(rows, DEF)
     assert column(e, "prednisone_mg_baseline") == [5.0, 0.0]
 
 
 @pytest.mark.slow
-def test_as_found_upper_case_and_text_numbers(tmp_path):
+def test_as_found_upper_case_and_text_numbers(cdms):
     rows = attrition_cdm()
     drug(rows, 1, 22, -10, 19, 45, 30)     # 45 x 5 / 30 = 7.5
     esr(rows, 1, -1, 12.0)
-    plain = run(tmp_path, rows, "plain.duckdb")
-    upper = run(tmp_path, rows, "upper.duckdb", upper=True)
-    text = run(tmp_path, rows, "text.duckdb", upper=True, text_numbers=True)
+    plain = cdms.extract(rows, DEF)
+    upper = cdms.extract(rows, DEF, upper=True)
+    text = cdms.extract(rows, DEF, upper=True, text_numbers=True)
     assert column(plain, "prednisone_mg_baseline")[0] == 7.5 and column(plain, "esr_mm_hr_baseline")[0] == 12
     assert cohort_csv_text(upper) == cohort_csv_text(plain) == cohort_csv_text(text)
     assert upper.attrition == plain.attrition == text.attrition
 
 
 @pytest.mark.slow
-def test_v53_and_v54_columns(tmp_path):
+def test_v53_and_v54_columns(cdms):
     rows = attrition_cdm()
     esr(rows, 2, 180, 4.0)
-    v54 = run(tmp_path, rows, "v54.duckdb")
+    v54 = cdms.extract(rows, DEF)
     # CDM v5.3's measurement has no unit_source_concept_id nor measurement_event_id (added in 5.4);
     # the extraction reads neither.
-    v53 = run(tmp_path, rows, "v53.duckdb",
-              drop_columns={"measurement": ("unit_source_concept_id", "measurement_event_id")})
+    v53 = cdms.extract(rows, DEF,
+                       drop_columns={"measurement": ("unit_source_concept_id", "measurement_event_id")})
     assert cohort_csv_text(v53) == cohort_csv_text(v54)
     assert column(v54, "esr_mm_hr_6mo")[1] == 4.0
 
 
 @pytest.mark.parametrize("omit, missing", [("measurement", "no table `measurement`"),
                                            ("concept_ancestor", "no table `concept_ancestor`")])
-def test_missing_table_is_one_line(tmp_path, omit, missing):
+def test_missing_table_is_one_line(cdms, omit, missing):
     with pytest.raises(OmopError) as err:
-        run(tmp_path, attrition_cdm(), omit=(omit,))
+        cdms.extract(attrition_cdm(), DEF, omit=(omit,))
     assert missing in str(err.value) and "\n" not in str(err.value)
 
 
-def test_missing_column_is_one_line(tmp_path):
+def test_missing_column_is_one_line(cdms):
     with pytest.raises(OmopError) as err:
-        run(tmp_path, attrition_cdm(), drop_columns={"drug_strength": ("amount_value",)})
+        cdms.extract(attrition_cdm(), DEF, drop_columns={"drug_strength": ("amount_value",)})
     assert str(err.value).endswith("table `drug_strength` has no column `amount_value`.")
 
 
-def test_nobody_is_one_line_naming_the_step(tmp_path):
+def test_nobody_is_one_line_naming_the_step(cdms):
     rows = {}
     patient(rows, 1, age=30)
     with pytest.raises(OmopError) as err:
-        run(tmp_path, rows)
+        cdms.extract(rows, DEF)
     # 1 person, 1 with lenalidomide, 1 with SLE, 0 aged <= 18
     assert "nobody meets the cohort definition (1 with systemic lupus erythematosus on or before " \
            "the index date, 0 aged 18 or less at index)" in str(err.value)
 
 
 @pytest.mark.slow
-def test_same_cdm_same_bytes(tmp_path):
+def test_same_cdm_same_bytes(cdms):
     rows = attrition_cdm()
     esr(rows, 3, 0, 3.0)
-    assert cohort_csv_text(run(tmp_path, rows, "a.duckdb")) == cohort_csv_text(run(tmp_path, rows, "b.duckdb"))
+    assert cohort_csv_text(cdms.extract(rows, DEF)) == cohort_csv_text(cdms.extract(rows, DEF))
 
 
 def test_no_such_file(tmp_path):

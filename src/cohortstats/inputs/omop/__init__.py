@@ -6,11 +6,13 @@
 
 The command line: ``python -m cohortstats.inputs.omop --cdm URL --out cohort.csv``.
 """
-from .definition import ConceptSet, Definition, DoseOutcome, MeasurementOutcome, load_definition
+from .definition import (ConceptSet, Definition, DoseOutcome, Findings, MeasurementOutcome, Response,
+                         load_definition)
 from .errors import OmopError, mask_url
 from .extract import (Extraction, OutcomeCounts, Step, attrition_dict, cohort_csv_text, extract,
                       write_cohort_csv)
 
-__all__ = ["ConceptSet", "Definition", "DoseOutcome", "MeasurementOutcome", "load_definition",
+__all__ = ["ConceptSet", "Definition", "DoseOutcome", "Findings", "MeasurementOutcome", "Response",
+           "load_definition",
            "OmopError", "mask_url", "Extraction", "OutcomeCounts", "Step", "attrition_dict",
            "cohort_csv_text", "extract", "write_cohort_csv"]

@@ -33,6 +33,8 @@ COLUMNS = {
     "condition_occurrence": {"person_id": _I, "condition_concept_id": _I, "condition_start_date": _D},
     "measurement": {"person_id": _I, "measurement_id": _I, "measurement_concept_id": _I,
                     "measurement_date": _D, "value_as_number": _F, "unit_concept_id": _I},
+    "observation": {"person_id": _I, "observation_id": _I, "observation_concept_id": _I,
+                    "observation_date": _D, "value_as_concept_id": _I},
     "concept": {"concept_id": _I, "vocabulary_id": _S, "concept_code": _S},
     "concept_ancestor": {"ancestor_concept_id": _I, "descendant_concept_id": _I},
     "drug_strength": {"drug_concept_id": _I, "ingredient_concept_id": _I, "amount_value": _F,

@@ -36,6 +36,9 @@ DDL = {
                     ("measurement_date", _D), ("measurement_type_concept_id", _B),
                     ("value_as_number", _F), ("unit_concept_id", _B), ("unit_source_value", _V),
                     ("unit_source_concept_id", _B), ("measurement_event_id", _B)],
+    "observation": [("observation_id", _B), ("person_id", _B), ("observation_concept_id", _B),
+                    ("observation_date", _D), ("observation_type_concept_id", _B),
+                    ("value_as_number", _F), ("value_as_string", _V), ("value_as_concept_id", _B)],
     "concept": [("concept_id", _B), ("concept_name", _V), ("domain_id", _V), ("vocabulary_id", _V),
                 ("concept_class_id", _V), ("standard_concept", _V), ("concept_code", _V),
                 ("valid_start_date", _D), ("valid_end_date", _D), ("invalid_reason", _V)],
@@ -84,9 +87,11 @@ def write_cdm(con, rows: dict, upper: bool = False, text_numbers: bool = False,
         con.execute(f"CREATE OR REPLACE TABLE {_quote(name)} ({spec})")
         values = [[None if r.get(c) is None else (str(r[c]) if text_numbers else r[c]) for c, _ in cols]
                   for r in rows.get(table, [])]
-        if values:
-            marks = ", ".join("?" for _ in cols)
-            con.executemany(f"INSERT INTO {_quote(name)} VALUES ({marks})", values)
+        row = "(" + ", ".join("?" for _ in cols) + ")"
+        for i in range(0, len(values), 500):  # a few hundred rows per statement: 20x executemany
+            chunk = values[i:i + 500]
+            con.execute(f"INSERT INTO {_quote(name)} VALUES " + ", ".join([row] * len(chunk)),
+                        [v for r in chunk for v in r])
 
 
 _PG_TYPES = {"BIGINT": "bigint", "INTEGER": "integer", "DATE": "date", "VARCHAR": "text",

@@ -14,12 +14,16 @@ from dataclasses import dataclass
 import yaml
 
 from cohortstats.core.errors import shown, shown_path
+from cohortstats.core.vocabulary import INDICATIONS, NO_EVENT, RESPONSES
 
 from .errors import OmopError
 
-__all__ = ["ConceptSet", "DoseOutcome", "MeasurementOutcome", "Definition", "load_definition"]
+__all__ = ["ConceptSet", "DoseOutcome", "MeasurementOutcome", "Findings", "Response", "Definition",
+           "load_definition"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+#: An adverse event's words in the cohort file: lower case (never read as a name), no `,` or `;`.
+_EVENT = re.compile(r"^[a-z][a-z0-9 '()/-]{0,59}$")
 _KINDS = ("drug_dose", "measurement")
 
 
@@ -59,6 +63,30 @@ class MeasurementOutcome:
 
 
 @dataclass(frozen=True)
+class Findings:
+    """Conditions looked for in a window around the index date, one concept set per label.
+
+    ``sets`` holds (label, ConceptSet) pairs in the definition's order; a condition_occurrence of a
+    set starting in [index + ``first_day``, index + ``last_day``] gives the patient that label.
+    """
+
+    sets: tuple
+    first_day: int
+    last_day: int
+
+
+@dataclass(frozen=True)
+class Response:
+    """The response at follow-up: an observation of ``concepts`` whose value_as_concept_id is in
+    one of ``values`` (response code, ConceptSet), the closest to index + follow-up days within
+    ± ``window_days`` (equidistant: the earlier)."""
+
+    concepts: ConceptSet
+    values: tuple
+    window_days: int
+
+
+@dataclass(frozen=True)
 class Definition:
     """A checked cohort definition (see ``data/omop_cohort.yml`` for the meaning of each key)."""
 
@@ -70,6 +98,9 @@ class Definition:
     observation_days_after_index: int
     followup_days: int
     outcomes: tuple
+    indications: Findings | None = None
+    adverse_events: Findings | None = None
+    response: Response | None = None
 
 
 class _Reader:
@@ -142,6 +173,55 @@ def _outcome(r: _Reader, value, key: str):
                               r.whole(m["followup_window_days"], f"{key}.followup_window_days", 0, 3650))
 
 
+def _labelled(r: _Reader, value, key: str, allowed) -> tuple:
+    """A non-empty list of concept sets, each with a label ``allowed`` accepts (a list or regex)."""
+    if not isinstance(value, list) or not value:
+        r.fail(key, "must be a non-empty list of concept sets", value)
+    out = []
+    for i, item in enumerate(value):
+        cs = r.concepts(item, f"{key}[{i}]")
+        ok = (cs.label in allowed if isinstance(allowed, (tuple, dict)) else
+              allowed.match(cs.label) and cs.label not in NO_EVENT)
+        if not ok:
+            what = (f"must be one of {', '.join(allowed)}" if isinstance(allowed, (tuple, dict)) else
+                    "must be lower-case words (letters, digits, spaces, - ' ( ) /; at most 60), "
+                    "not a word for no event")
+            r.fail(f"{key}[{i}].label", what, cs.label)
+        out.append((cs.label, cs))
+    labels = [label for label, _ in out]
+    if len(set(labels)) != len(labels):
+        r.fail(key, "names each label once", labels)
+    return tuple(out)
+
+
+def _findings(r: _Reader, doc: dict, followup: int, observed: int) -> tuple:
+    ind = ae = None
+    if "indications" in doc:
+        m = r.mapping(doc["indications"], "indications", ("days_before_index", "sets"))
+        ind = Findings(_labelled(r, m["sets"], "indications.sets", tuple(INDICATIONS)),
+                       -r.whole(m["days_before_index"], "indications.days_before_index", 0, 36500), 0)
+    if "adverse_events" in doc:
+        m = r.mapping(doc["adverse_events"], "adverse_events", ("sets",))
+        if followup > observed:  # "none" needs the whole window observed
+            r.fail("adverse_events", f"needs followup_days ({followup}) at most "
+                   f"inclusion.observation_days_after_index ({observed})", show=False)
+        ae = Findings(_labelled(r, m["sets"], "adverse_events.sets", _EVENT), 1, followup)
+    return ind, ae
+
+
+def _response(r: _Reader, doc: dict):
+    if "response" not in doc:
+        return None
+    m = r.mapping(doc["response"], "response", ("concepts", "values", "window_days"))
+    values = r.mapping(m["values"], "response.values", (), tuple(RESPONSES))
+    if not values:
+        r.fail("response.values", f"must name at least one of {', '.join(RESPONSES)}", show=False)
+    return Response(r.concepts(m["concepts"], "response.concepts"),
+                    tuple((code, r.concepts(values[code], f"response.values.{code}"))
+                          for code in RESPONSES if code in values),
+                    r.whole(m["window_days"], "response.window_days", 0, 3650))
+
+
 def _parse(path, raw: bytes) -> object:
     try:
         return yaml.safe_load(raw.decode("utf-8"))
@@ -177,7 +257,8 @@ def load_definition(path) -> Definition:
     except OSError as exc:
         raise OmopError(f"{shown_path(path)}: cannot read the definition ({exc.strerror}).") from None
     r = _Reader(path)
-    doc = r.mapping(_parse(path, raw), "", ("index", "inclusion", "followup_days", "outcomes"))
+    doc = r.mapping(_parse(path, raw), "", ("index", "inclusion", "followup_days", "outcomes"),
+                    ("indications", "adverse_events", "response"))
     index = r.mapping(doc["index"], "index", ("drug",))
     inc = r.mapping(doc["inclusion"], "inclusion",
                     ("condition", "max_age_years", "observation_days_after_index"))
@@ -188,12 +269,14 @@ def load_definition(path) -> Definition:
     names = [o.name for o in parsed]
     if len(set(names)) != len(names):
         r.fail("outcomes", "names each outcome once", names)
+    followup = r.whole(doc["followup_days"], "followup_days", 1, 36500)
+    observed = r.whole(inc["observation_days_after_index"], "inclusion.observation_days_after_index",
+                       0, 36500)
+    indications, adverse_events = _findings(r, doc, followup, observed)
     return Definition(
         path=str(path), sha256=hashlib.sha256(raw).hexdigest(),
         index_drug=r.concepts(index["drug"], "index.drug"),
         condition=r.concepts(inc["condition"], "inclusion.condition"),
         max_age_years=r.whole(inc["max_age_years"], "inclusion.max_age_years", 0, 130),
-        observation_days_after_index=r.whole(inc["observation_days_after_index"],
-                                             "inclusion.observation_days_after_index", 0, 36500),
-        followup_days=r.whole(doc["followup_days"], "followup_days", 1, 36500),
-        outcomes=parsed)
+        observation_days_after_index=observed, followup_days=followup, outcomes=parsed,
+        indications=indications, adverse_events=adverse_events, response=_response(r, doc))

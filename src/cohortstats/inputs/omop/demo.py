@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from cohortstats.core.vocabulary import INDICATIONS, RESPONSES
 from cohortstats.inputs.cohortfile import load_cohort
 
 from .cdmbuild import copy_to_postgres, write_cdm
 from .errors import OmopError
 
-__all__ = ["write_demo_cdm", "demo_rows", "load_demo_postgres", "CONCEPTS", "main"]
+__all__ = ["write_demo_cdm", "demo_rows", "demo_sets", "load_demo_postgres", "CONCEPTS", "LOCAL", "main"]
 
 # (concept_id, name, domain, vocabulary, class, code)
 CONCEPTS = [
@@ -42,6 +43,14 @@ CONCEPTS = [
     (8576, "milligram", "Unit", "UCUM", "Unit", "mg"),
     (8588, "millimeter", "Unit", "UCUM", "Unit", "mm"),
 ]
+#: The demo's own (local) concepts for what OMOP has no agreed coding of: each indication code,
+#: the physician's response at follow-up and its answers, and one adverse event. OMOP keeps
+#: concept ids from 2,000,000,000 up for a site's local concepts; the vocabulary is "cohortstats".
+LOCAL_VOCABULARY = "cohortstats"
+LOCAL = {code: 2_000_000_001 + i for i, code in enumerate(
+    [*INDICATIONS, "response", *(f"response {r}" for r in RESPONSES), "neutropenia"])}
+CONCEPTS += [(cid, code.replace("_", " "), "Observation" if code.startswith("response") else "Condition",
+              LOCAL_VOCABULARY, "Local", code) for code, cid in LOCAL.items()]
 _ANCESTORS = [(19026972, 19026973, 1), (1551099, 1551101, 1), (1551099, 1551102, 1),
               (257628, 4063581, 1)]
 _STRENGTH = [(19026973, 19026972, 10.0, 8576), (1551101, 1551099, 5.0, 8576),
@@ -58,7 +67,7 @@ class _Rows:
 
     def __init__(self):
         self.tables = {t: [] for t in ("person", "observation_period", "drug_exposure",
-                                       "condition_occurrence", "measurement")}
+                                       "condition_occurrence", "measurement", "observation")}
 
     def add(self, table: str, **row):
         rows = self.tables[table]
@@ -112,6 +121,38 @@ def _patient(r: _Rows, pid: int, index: dt.date, p: dict, variant: str = "") -> 
                                 (220, p["esr_mm_hr_6mo"] + 50, 8752)):      # noise: after +212
         r.add("measurement", person_id=pid, measurement_concept_id=esr, measurement_date=index + day(offset),
               value_as_number=float(value), unit_concept_id=unit, measurement_type_concept_id=32856)
+    _findings(r, pid, index, p)
+
+
+def _findings(r: _Rows, pid: int, index: dt.date, p: dict) -> None:
+    """The local concepts of :func:`demo_sets`: each indication 30 days before index, the response
+    at index + 182, and noise outside their windows (an indication 400 days before, an answer at
+    index + 240, a neutropenia at index + 200: after the adverse-event window)."""
+    day = dt.timedelta
+    for code in filter(None, (c.strip() for c in str(p.get("indications") or "").split(";"))):
+        r.add("condition_occurrence", person_id=pid, condition_concept_id=LOCAL[code],
+              condition_start_date=index - day(30), condition_type_concept_id=32817)
+    if pid % 2:
+        r.add("condition_occurrence", person_id=pid, condition_concept_id=LOCAL["alopecia"],
+              condition_start_date=index - day(400), condition_type_concept_id=32817)
+        r.add("condition_occurrence", person_id=pid, condition_concept_id=LOCAL["neutropenia"],
+              condition_start_date=index + day(200), condition_type_concept_id=32817)
+    for offset, answer in ((182, p.get("response_6mo") or ""), (240, "partial")):
+        if answer:
+            r.add("observation", person_id=pid, observation_concept_id=LOCAL["response"],
+                  observation_date=index + day(offset), value_as_concept_id=LOCAL[f"response {answer}"],
+                  observation_type_concept_id=32817)
+
+
+def demo_sets() -> dict:
+    """The definition keys naming the demo's local concepts (add them to data/omop_cohort.yml's
+    keys to extract indications, response and adverse events from the demo CDM)."""
+    def local(label, code):
+        return {"label": label, "vocabulary_id": LOCAL_VOCABULARY, "concept_codes": [code]}
+    return {"indications": {"days_before_index": 365, "sets": [local(c, c) for c in INDICATIONS]},
+            "adverse_events": {"sets": [local("neutropenia", "neutropenia")]},
+            "response": {"window_days": 30, "concepts": local("response", "response"),
+                         "values": {c: local(c, f"response {c}") for c in RESPONSES}}}
 
 
 #: The persons the definition must exclude, one per attrition step, in the order of the steps.

@@ -15,10 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from cohortstats.core.errors import shown_path
+from cohortstats.core.vocabulary import INDICATIONS
 from cohortstats.results import AttritionStep, ValueCount
 
-from .cdm import COLUMNS, Cdm, Kept, open_cdm
-from .cohort import STEPS, attrition, cohort, left_out_column, steps
+from .cdm import Cdm, Kept, open_cdm
+from .cohort import (CONCEPTS_KEPT, IDS, RESPONSE, kept_concepts, STEPS, attrition, cohort, concept_sets, descendants,
+                     flag_column, left_out_column, resolution, resolved, steps, tables_needed)
 from .definition import Definition, DoseOutcome
 from .errors import OmopError, one_line
 
@@ -94,6 +96,33 @@ def _counts(frame: pd.DataFrame, d: Definition) -> tuple:
     return tuple(out)
 
 
+def _text_counts(frame: pd.DataFrame, shaped: pd.DataFrame, d: Definition) -> tuple:
+    """Counts of the columns the definition fills from concept sets (found = a value written)."""
+    out = []
+    for col, named in (("indications", d.indications), ("adverse_events", d.adverse_events)):
+        if named is not None:
+            k = int((shaped[col] != "").sum())
+            out.append(OutcomeCounts(col, k, len(shaped) - k, 0, ""))
+    if d.response is not None:
+        k = int((shaped["response_6mo"] != "").sum())
+        out.append(OutcomeCounts("response_6mo", k, len(shaped) - k,
+                                 int(frame[left_out_column("response", "6mo")].sum()),
+                                 "answer in none of the response sets"))
+    return tuple(out)
+
+
+def _resolve(cdm: Cdm, tables: dict, d: Definition) -> dict:
+    """Each concept set of ``d`` -> its concept ids, found in the CDM by one query."""
+    sets = concept_sets(d)
+    found = _run(cdm, resolution(tables, sets))
+    concepts = list(zip(found["concept_id"].astype(int), found["vocabulary_id"], found["concept_code"]))
+    roots = sorted({int(c) for c, _, _ in concepts})
+    below = _run(cdm, descendants(tables, roots)) if roots else None
+    pairs = [] if below is None else list(zip(below["ancestor_concept_id"].astype(int),
+                                              below["descendant_concept_id"].astype(int)))
+    return resolved(sets, concepts, pairs)
+
+
 def _nobody(cdm: Cdm, steps: tuple) -> OmopError:
     first = next(i for i, s in enumerate(steps) if s.n == 0)
     before = steps[first - 1] if first else None
@@ -130,18 +159,22 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
     people = ("person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
               "concept_ancestor")
     tables = _tables(cdm, people)
+    needed = tables_needed(definition)
+    tables[IDS] = _resolve(cdm, tables, definition)
     with Kept(cdm) as keep:  # each step computed once, for the attrition and the cohort
+        tables[CONCEPTS_KEPT] = keep(kept_concepts(tables), "concepts")
         found = steps(tables, definition, keep)
         counts = _run(cdm, attrition(found))
         n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
         done = tuple(Step(label, n.get(i, 0)) for i, label in enumerate(STEPS(definition)))
         if done[-1].n == 0:
             raise _nobody(cdm, done)
-        tables.update(_tables(cdm, [t for t in COLUMNS if t not in tables]))
+        tables.update(_tables(cdm, [t for t in needed if t not in tables]))
         frame = _run(cdm, cohort(tables, definition, found[-1], keep))
-    return Extraction(cohort=_shape(frame, definition), attrition=done,
-                      outcomes=_counts(frame, definition), definition_sha256=definition.sha256,
-                      cdm=cdm.where())
+    shaped = _shape(frame, definition)
+    return Extraction(cohort=shaped, attrition=done,
+                      outcomes=_counts(frame, definition) + _text_counts(frame, shaped, definition),
+                      definition_sha256=definition.sha256, cdm=cdm.where())
 
 
 def _shape(frame: pd.DataFrame, d: Definition) -> pd.DataFrame:
@@ -153,10 +186,32 @@ def _shape(frame: pd.DataFrame, d: Definition) -> pd.DataFrame:
     for o in d.outcomes:
         for point in ("baseline", "6mo"):
             out[f"{o.name}_{point}"] = frame[f"{o.name}_{point}"].astype("float64").to_numpy()
-    for col in ("indications", "response_6mo", "adverse_events"):
-        out[col] = ""
+    out["indications"] = _labels(frame, d.indications, "indications", ";", "")
+    out["response_6mo"] = _responses(frame, d)
+    out["adverse_events"] = _labels(frame, d.adverse_events, "adverse_events", "; ", "none")
     out["ethnicity"] = frame["ethnicity"].fillna("").to_numpy()
     return out
+
+
+def _labels(frame: pd.DataFrame, findings, kind: str, sep: str, empty: str) -> list:
+    """Each patient's labels joined by ``sep`` (indications in the abstract's order, events in the
+    definition's); ``empty`` when the patient has none; "" for all when the definition names none."""
+    if findings is None:
+        return [""] * len(frame)
+    labels = [label for label, _ in findings.sets]
+    order = sorted(range(len(labels)), key=lambda k: (list(INDICATIONS).index(labels[k])
+                                                     if kind == "indications" else k))
+    flags = [frame[flag_column(kind, k)].fillna(0).astype(int).tolist() for k in order]
+    return [sep.join(labels[k] for k, v in zip(order, row) if v) or empty for row in zip(*flags)] \
+        if flags else [empty] * len(frame)
+
+
+def _responses(frame: pd.DataFrame, d: Definition) -> list:
+    """The response code of each patient's chosen observation, or "" (not recorded)."""
+    if d.response is None:
+        return [""] * len(frame)
+    codes = [code for code, _ in d.response.values]
+    return ["" if v is None or v != v else codes[int(v)] for v in frame[RESPONSE].tolist()]
 
 
 def _number(x) -> str:
