@@ -347,7 +347,8 @@ def build(s: Settings, say=print) -> dict:
         ahead = {}  # started once a core is free: Chromium for the PDF, nbconvert for the pages
         try:
             with profile.stage("notebooks (wall)"):
-                _run_notebooks(s, out_dir, params, say, lambda: _start_publishing(ahead), check_inputs)
+                _run_notebooks(s, out_dir, params, say, lambda: _start_publishing(ahead, out_dir),
+                               check_inputs)
             from cohortstats.pipeline.publish import publish_build
 
             doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
@@ -360,16 +361,19 @@ def build(s: Settings, say=print) -> dict:
         return doc
 
 
-def _start_publishing(ahead: dict) -> None:
+def _start_publishing(ahead: dict, out_dir: Path) -> None:
     """Start what publishing will need, while a core is free: Chromium for the PDF
-    (``ahead["printer"]``), nbconvert for the notebook pages (``ahead["pages"]``), and
-    python-docx imported in a thread (~0.8 s) for the Word file."""
+    (``ahead["printer"]``; not when the build keeps a PDF already, which a notebook run
+    again with the same results reuses), nbconvert for the notebook pages
+    (``ahead["pages"]``), and python-docx imported in a thread (~0.8 s) for the Word file."""
     import threading
 
     from cohortstats.pipeline.publish import WarmPages
     from cohortstats.report.pdf import Printer
 
-    ahead.update(printer=Printer(), pages=WarmPages())
+    ahead["pages"] = WarmPages()
+    if not (out_dir / "pdf" / "results.pdf").is_file():
+        ahead["printer"] = Printer()
     threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
 
 
