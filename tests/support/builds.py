@@ -179,11 +179,16 @@ def _base_folder() -> Path:
     return base
 
 
+def run_folder() -> Path:
+    """This run's folder, shared by its xdist workers and removed when the run ends."""
+    if not _base:
+        _base.append(_base_folder())
+    return _base[0]
+
+
 def _build(name: str) -> Build:
     if name not in _started:
-        if not _base:
-            _base.append(_base_folder())
-        _started[name] = BUILDS[name](_base[0] / name).start()
+        _started[name] = BUILDS[name](run_folder() / name).start()
     return _started[name]
 
 
