@@ -142,12 +142,12 @@ def _wait_for(path, text, proc, timeout=120):
 
 @pytest.mark.slow
 def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
-    """A build runs its notebooks; a second one in the same BUILD folder stops in one line;
+    """A build runs a notebook; a second one in the same BUILD folder stops in one line;
     then Ctrl-C (SIGINT to the foreground process group) stops the first: one line, and the
-    previous report and figures are as they were."""
+    previous report and figures are as they were. One notebook is run again (02-outcomes, the
+    longest): one kernel started, not three."""
     out = build_dir(built, staged)
-    for name in ("01-cohort", "02-outcomes", "03-sensitivity"):
-        (out / "notebooks" / f".{name}.source").unlink()
+    (out / "notebooks" / ".02-outcomes.source").unlink()
     before = outputs(staged)
     log = staged / "first.out"
     with open(log, "w") as fh, open(staged / "first.err", "w+") as err:
