@@ -30,6 +30,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -223,6 +224,14 @@ def pytest_collection_finish(session):
             _build(name)
 
 
+def pytest_configure(config):
+    """Under pytest-xdist the controller names the run (xdist's ``--testrunuid``): the workers
+    learn the id from xdist, the controller would not, and it removes the run's folder."""
+    if (getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+            and getattr(config.option, "testrunuid", None) is None):
+        config.option.testrunuid = uuid.uuid4().hex
+
+
 def pytest_sessionfinish(session, exitstatus):
     worker = hasattr(session.config, "workerinput")
     for b in _started.values():
@@ -235,7 +244,8 @@ def pytest_sessionfinish(session, exitstatus):
     if not worker:  # the run's last word (the controller under xdist)
         for base in _base:
             shutil.rmtree(base, ignore_errors=True)
-        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or getattr(session.config.option,
+                                                                   "testrunuid", None)
         if run:
             shutil.rmtree(Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}",
                           ignore_errors=True)
