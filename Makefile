@@ -57,8 +57,13 @@ cohort: $(ENV_STAMP) ## extract the cohort from an OMOP CDM into a cohort file (
 
 # pytest with only the plugins the suite uses, named: an autoloaded plugin's whole package
 # (hypothesis's 100 modules) is assertion-rewritten and compiled again in every worker (~2 s each).
-PYTEST = PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 MPLBACKEND=agg $(PY) -m pytest -q -p no:cacheprovider \
-         -p xdist.plugin -p _hypothesis_pytestplugin -n 2
+# Bytecode is written (PYTHONDONTWRITEBYTECODE is unexported above; __pycache__/ is ignored by
+# git): otherwise every worker, and every build and kernel a test starts, compiles src/ and
+# assertion-rewrites tests/ again (~2 s of CPU a worker). --dist loadscope: a module's tests run
+# in one worker, so its module-scoped fixtures (the notebooks run in process) are made once.
+PYTEST = PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 MPLBACKEND=agg \
+         $(PY) -m pytest -q -p no:cacheprovider -p xdist.plugin -p _hypothesis_pytestplugin \
+         -n 2 --dist loadscope
 
 test: $(ENV_STAMP) browser postgres ## run the whole test suite (unit tests, notebooks, pipeline, browser, PostgreSQL)
 	@$(PYTEST)

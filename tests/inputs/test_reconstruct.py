@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from scipy.stats import rankdata
 
 from cohortstats.inputs.reconstruct import COLUMNS, INDICATIONS, check, reconstruct, to_csv_text
 
@@ -38,6 +37,8 @@ def _prints_as(x: float, text: str) -> bool:
 
 def _exact_p(before, after) -> float:
     """Exact conditional two-sided p of the signed-rank test (zeros dropped, midranks)."""
+    from scipy.stats import rankdata  # here: scipy.stats costs each worker ~1 s at collection
+
     d = [a - b for b, a in zip(before, after) if a != b]
     r2 = [int(2 * r) for r in rankdata([abs(x) for x in d])]      # twice the midranks
     t_obs = sum(r for r, x in zip(r2, d) if x > 0)

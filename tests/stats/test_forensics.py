@@ -3,7 +3,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from cohortstats.stats.claims import PublishedClaim, load_published
 from cohortstats.stats.consistency import Finding, consistency
@@ -268,6 +267,8 @@ def test_signed_rank_pvalue(n, w, p, printed):
 @pytest.mark.parametrize("n, positive", [(9, (1,)), (8, ()), (10, (1,)), (10, (1, 2)), (7, (2, 5))])
 def test_signed_rank_pvalue_agrees_with_scipy(n, positive):
     # scipy.stats.wilcoxon(d, method="exact") on changes with ranks 1..n (no ties).
+    from scipy import stats  # here: scipy.stats costs each worker ~1 s to import at collection
+
     d = np.array([r if r in positive else -r for r in range(1, n + 1)], dtype=float)
     w = min(sum(positive), n * (n + 1) // 2 - sum(positive))
     ref = stats.wilcoxon(d, method="exact").pvalue

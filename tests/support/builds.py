@@ -15,21 +15,24 @@ and gets a :class:`Build` once it has finished:
 - ``scenario``: a user's cohort exercising several paths in one build: one ESR
   altered, an added outcome with a missing value, an outcome unchanged in every
   patient, an outcome with every value identical.
+- ``redcap``: ``make report REDCAP=…`` of the demo REDCap export of the shipped
+  cohort's ten patients (``cohortstats.inputs.redcap.demo``).
 
 Every build writes to a temporary BUILD/REPORTS/FIGURES; the repository's own
 build/, reports/ and figures/ are never touched.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from support import PY, ROOT, SHELL_NAME, SHIPPED, clean_env, make_args
@@ -43,6 +46,9 @@ class Build:
         Holds build/, reports/, figures/ (and the cohort file, when the build made one).
     cohort : Path or None
         The COHORT given (None: the default, data/cohort.csv).
+    params : dict
+        The make variables given (besides BUILD/REPORTS/FIGURES), those the build's
+        ``prepare(folder)`` returned included.
     returncode : int
     stdout, stderr : str
     """
@@ -65,8 +71,6 @@ class Build:
 
     @property
     def results(self) -> dict:
-        import json
-
         return json.loads((self.reports / "results.json").read_text(encoding="utf-8"))
 
     @property
@@ -83,9 +87,9 @@ class Build:
             self.owner = False
             return self
         self.owner = True
-        if self.prepare is not None and self.cohort is None:
-            self.cohort = self.prepare(self.folder)
-            self.params["COHORT"] = self.cohort
+        if self.prepare is not None:
+            self.params.update(self.prepare(self.folder))
+        (self.folder / "params.json").write_text(json.dumps({k: str(v) for k, v in self.params.items()}))
         with open(self.folder / "make.out", "w") as out, open(self.folder / "make.err", "w") as err:
             self.proc = subprocess.Popen(make_args("report", self.folder, **self.params), cwd=ROOT,
                                          stdout=out, stderr=err, env=clean_env())
@@ -114,13 +118,11 @@ class Build:
             self.returncode = int(done.read_text())
             self.stdout = (self.folder / "make.out").read_text()
             self.stderr = (self.folder / "make.err").read_text()
-            if self.cohort is None and self.prepare is not None:
-                self.cohort = Path(self.params.get("COHORT") or self.prepare_path(self.folder))
+            # as the worker that made it gave them (prepare() ran there)
+            self.params = json.loads((self.folder / "params.json").read_text())
+            if self.params.get("COHORT"):
+                self.cohort = Path(self.params["COHORT"])
         return self
-
-    def prepare_path(self, folder: Path) -> Path:
-        """Where the owner's prepare() put the cohort (a worker that did not make it asks)."""
-        return folder / "St_Marys_Hospital" / "altered.csv"
 
 
 def _frame():
@@ -129,7 +131,7 @@ def _frame():
     return pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
 
 
-def prepare_scenario(folder: Path) -> Path:
+def prepare_scenario(folder: Path) -> dict:
     """A user's cohort (ids A01..A10) exercising several paths of one build.
 
     - ``esr_mm_hr_6mo`` of the first patient raised by 40 mm/h (2 -> 42): the ESR
@@ -153,7 +155,15 @@ def prepare_scenario(folder: Path) -> Path:
     hospital.mkdir()
     df.to_csv(hospital / "John_Smith_MRN12345.csv", index=False)
     (hospital / "altered.csv").symlink_to("John_Smith_MRN12345.csv")
-    return hospital / "altered.csv"
+    return {"COHORT": hospital / "altered.csv"}
+
+
+def prepare_redcap(folder: Path) -> dict:
+    """The demo REDCap export (records, data dictionary, mapping) of the shipped cohort."""
+    from cohortstats.inputs.redcap.demo import write_demo_export
+
+    records, dictionary, mapping = write_demo_export(folder / "export")
+    return {"REDCAP": records, "REDCAP_DICTIONARY": dictionary, "REDCAP_MAPPING": mapping}
 
 
 
@@ -164,6 +174,7 @@ BUILDS = {
     "twin": lambda folder: Build("twin", folder),
     "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
                                      OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
+    "redcap": lambda folder: Build("redcap", folder, prepare_redcap),
 }
 _started: dict[str, Build] = {}
 _base: list[Path] = []
@@ -179,11 +190,16 @@ def _base_folder() -> Path:
     return base
 
 
+def run_folder() -> Path:
+    """This run's folder, shared by its xdist workers and removed when the run ends."""
+    if not _base:
+        _base.append(_base_folder())
+    return _base[0]
+
+
 def _build(name: str) -> Build:
     if name not in _started:
-        if not _base:
-            _base.append(_base_folder())
-        _started[name] = BUILDS[name](_base[0] / name).start()
+        _started[name] = BUILDS[name](run_folder() / name).start()
     return _started[name]
 
 
@@ -208,6 +224,14 @@ def pytest_collection_finish(session):
             _build(name)
 
 
+def pytest_configure(config):
+    """Under pytest-xdist the controller names the run (xdist's ``--testrunuid``): the workers
+    learn the id from xdist, the controller would not, and it removes the run's folder."""
+    if (getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+            and getattr(config.option, "testrunuid", None) is None):
+        config.option.testrunuid = uuid.uuid4().hex
+
+
 def pytest_sessionfinish(session, exitstatus):
     worker = hasattr(session.config, "workerinput")
     for b in _started.values():
@@ -220,7 +244,8 @@ def pytest_sessionfinish(session, exitstatus):
     if not worker:  # the run's last word (the controller under xdist)
         for base in _base:
             shutil.rmtree(base, ignore_errors=True)
-        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or getattr(session.config.option,
+                                                                   "testrunuid", None)
         if run:
             shutil.rmtree(Path(tempfile.gettempdir()) / f"cohortstats-tests-{run}",
                           ignore_errors=True)
@@ -249,6 +274,12 @@ def twin() -> Build:
 def scenario() -> Build:
     """See :func:`prepare_scenario`."""
     return _finished("scenario")
+
+
+@pytest.fixture(scope="session")
+def redcap() -> Build:
+    """See :func:`prepare_redcap` (the export is in ``folder/export``, beside the build's outputs)."""
+    return _finished("redcap")
 
 
 @pytest.fixture
