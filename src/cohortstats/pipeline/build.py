@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -101,9 +103,12 @@ def _imports_code(source: Path) -> str:
     return f"exec(compile({code!r}, '<warm-up>', 'exec'), {{}})" if code.strip() else ""
 
 
-def _warm_kernel(source: Path):
-    """Start ``source``'s kernel in its folder and import what its ``imports`` cell imports.
+def _warm_kernel(source: Path, sockets: Path, warm: bool = True):
+    """Start ``source``'s kernel in its folder and (``warm``) import what its ``imports`` cell imports.
 
+    The kernel talks over Unix sockets in ``sockets`` (ZeroMQ's ipc transport), not TCP ports:
+    several kernels starting at once can pick the same free port (jupyter_client's known race,
+    "Kernel died before replying to kernel_info"); a socket file is this kernel's alone.
     Silent execution (Jupyter messaging: ``silent=True``) leaves no output, no history and
     no execution count; the code runs in a throwaway namespace. Returns the
     ``AsyncKernelManager`` that papermill then executes the notebook on.
@@ -111,8 +116,8 @@ def _warm_kernel(source: Path):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=KERNEL)
-    code = _imports_code(source)
+    km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets / "kernel"))
+    code = _imports_code(source) if warm else ""
 
     async def start():
         # nbclient starts its kernels with an in-memory history; so does this one
@@ -162,12 +167,15 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=F
         from papermill.exceptions import PapermillExecutionError
 
     km = None
+    sockets = Path(tempfile.mkdtemp(prefix="cs-kernel-"))  # short: a socket's path has 107 bytes at most
     try:
         if gate:
             with profile.stage(f"{source.stem}: kernel warmed (gated)"):
-                km = _warm_kernel(source)
+                km = _warm_kernel(source, sockets)
             if sys.stdin.readline().strip() != GO:
                 return 0
+        else:
+            km = _warm_kernel(source, sockets, warm=False)
         start = time.perf_counter()
         if not quiet:
             print(f"  running  {source.name} …", flush=True)
@@ -190,6 +198,7 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=F
         return 1
     finally:
         _stop_kernel(km)
+        shutil.rmtree(sockets, ignore_errors=True)
     if not quiet:
         print(f"  done     {source.name} ({time.perf_counter() - start:.1f} s)", flush=True)
     return 0
