@@ -73,10 +73,14 @@ def make_cases(n, seed):
 
 
 def time_ours(b, a, reps, **kw):
+    # tie_rtol=0: ties by exact equality of the doubles, as coin's (R's rank, digits.rank = Inf).
+    # With the default 1e-9, the tied-integer cases' differences (before - (before - k), k whole,
+    # equal in decimal, a few ulps apart in binary) are merged into their ties and coin's are not:
+    # another test, not a timing of the same one.
     best = float("inf")
     for _ in range(reps):
         t = time.perf_counter()
-        r = paired_signed_rank(b, a, method="exact", **kw)
+        r = paired_signed_rank(b, a, method="exact", tie_rtol=0.0, **kw)
         best = min(best, time.perf_counter() - t)
     return best, r
 
