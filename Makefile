@@ -42,7 +42,7 @@ help: ## list the targets (this text)
 	@echo "Usage: make TARGET [NAME=value ...]"
 	@echo
 	@echo "Targets:"
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/  \1\t\2/' | expand -t 12
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)/  \1\t\2/' | expand -t 12
 	@echo
 	@PYTHONPATH=src python3 -m cohortstats.core.parameters help
 

@@ -113,3 +113,22 @@ def test_digest_changes_with_every_input():
               pipeline.digest("a" * 64, check_parameters(outcomes="prednisone_mg", alpha=0.1), None, "v1"),
               pipeline.digest("a" * 64, check_parameters(outcomes="prednisone_mg", method="exact"), None, "v1")}
     assert base not in others and len(others) == 5
+
+
+def test_make_help_names_every_target_and_parameter():
+    """`make help` lists each target documented with `## ` in the Makefile under its own name (the
+    Makefile is the reference: its targets read back), and every parameter of PARAMETERS."""
+    import re
+    import subprocess
+
+    from cohortstats.core.parameters import PARAMETERS
+    from cohortstats.core.paths import ROOT
+
+    documented = re.findall(r"(?m)^([a-zA-Z_-]+):.*## ", (ROOT / "Makefile").read_text())
+    out = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "help"], capture_output=True,
+                         text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    listed = re.findall(r"(?m)^  ([a-zA-Z_-]+)\s", out.stdout.split("Parameters")[0])
+    assert len(documented) > 10 and listed == documented
+    for p in PARAMETERS:
+        assert p.make is None or f"\n  {p.make}=" in out.stdout, p.make
