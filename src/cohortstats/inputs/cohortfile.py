@@ -204,7 +204,7 @@ def _category(shown, frame, rows, ids, col, words, allowed):
     if col not in frame.columns:
         return
     mapped = {}
-    for cell in pd.unique(frame[col]):
+    for cell in frame[col].unique().tolist():
         value = "" if cell == "" else words.get(vocabulary.key(cell))
         if value is None:
             i = _row_of(frame, col, cell)
@@ -216,8 +216,10 @@ def _category(shown, frame, rows, ids, col, words, allowed):
                   "and their synonyms: add yours there), or empty if not recorded",
                   row=rows[i], column=col, patient=ids[i])
         mapped[cell] = value
-    if any(k != v for k, v in mapped.items()):
-        frame[col] = frame[col].map(mapped)
+    if any(k != v for k, v in mapped.items()):  # each distinct cell looked up once, not each row
+        cells = pd.Categorical(frame[col], categories=list(mapped))
+        words = np.array([mapped[c] for c in cells.categories], dtype=object)
+        frame[col] = pd.Series(words[cells.codes], index=frame.index, dtype=frame[col].dtype)
 
 
 def _check_codes(shown, frame, rows, ids):
@@ -228,7 +230,7 @@ def _check_codes(shown, frame, rows, ids):
     for col, vocab in (("indications", INDICATIONS), ("response_6mo", RESPONSES)):
         if col not in frame.columns:
             continue
-        for cell in pd.unique(frame[col]):  # each distinct cell once
+        for cell in frame[col].unique().tolist():  # each distinct cell once
             if cell == "":
                 continue
             for code in ([c.strip() for c in cell.split(";")] if col == "indications" else [cell]):

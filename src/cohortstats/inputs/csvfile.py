@@ -286,7 +286,7 @@ def _invisible(raw: bytes) -> str | None:
 
 def _strip(frame, col):
     """Strip the cells of a text column when some cell has blanks around it."""
-    values = "\n".join(pd.unique(frame[col].to_numpy(dtype=object)).tolist())
+    values = "\n".join(frame[col].unique().tolist())  # the distinct cells (Arrow's hash, no copy to objects)
     if re.search(r"[^\S\n]", values) and re.search(r"(?m)^[^\S\n]|[^\S\n]$", values):
         frame[col] = frame[col].str.strip()
 
