@@ -173,12 +173,6 @@ def _num(x, decimals: int) -> str:
 
 # --------------------------------------------------------------------------- counts
 
-def _value_counts(values) -> dict:
-    counts = pd.Series(values, dtype=object).value_counts()
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return {str(k): int(v) for k, v in items}
-
-
 def _race_counts(race: pd.Series, vocabulary=RACES) -> dict:
     """Category -> count in ``vocabulary``'s order, others next, "Not recorded" (or empty) last."""
     cells = race.replace("", NOT_RECORDED)
@@ -227,10 +221,14 @@ def count_cohort(cohort: "Cohort") -> CohortCounts:
     if "adverse_events" in df.columns:
         cells = df["adverse_events"]
         n_adv = int((cells != "").sum())
-        # one cell may list several events ("neutropenia; fatigue"): each counted apart, once a patient
-        events = [e for cell in cells[cells != ""].str.lower()
-                  for e in dict.fromkeys(x.strip() for x in cell.split(";")) if e]
-        adv = _value_counts(events)
+        # one cell may list several events ("neutropenia; fatigue"): each counted apart, once a
+        # patient; each distinct cell split once, weighted by how many patients have it
+        events: dict = {}
+        for cell, k in cells[cells != ""].str.lower().value_counts().items():
+            for e in dict.fromkeys(x.strip() for x in cell.split(";")):
+                if e:
+                    events[e] = events.get(e, 0) + int(k)
+        adv = {e: v for e, v in sorted(events.items(), key=lambda kv: (-kv[1], kv[0]))}
     age = None
     if "age_years" in df.columns and df["age_years"].notna().any():
         s = summarize(df["age_years"])
