@@ -143,12 +143,12 @@ def merge_near_ties(before, after, tie_rtol=TIE_RTOL):
     if nz.size < 2:
         return d
     mag = np.abs(d[nz])
-    order = np.argsort(mag, kind="stable")
-    sm = mag[order]
+    sm = np.sort(mag)                    # the values alone first: most data have nothing to merge
     gap = np.diff(sm)
     near = gap <= tie_rtol * sm[1:]
     if not np.any(near & (gap > 0)):
         return d                         # only exact ties: nothing to merge
+    order = np.argsort(mag, kind="stable")  # mag[order] == sm
     new = np.empty(sm.size, dtype=bool)
     new[0] = True
     new[1:] = ~near
