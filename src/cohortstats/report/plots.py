@@ -27,6 +27,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+# What drawing and saving a figure loads, loaded with this module: 02-outcomes' imports cell takes
+# it, and a build runs that cell while its kernel warms up (pipeline/schedule), not in the
+# figures cell on the build's critical path (about a second). No pyplot backend is chosen here.
+import matplotlib  # noqa: E402
+import matplotlib.backends.backend_agg  # noqa: E402,F401
+import matplotlib.backends.backend_pdf  # noqa: E402,F401
+import matplotlib.backends.backend_svg  # noqa: E402,F401
+import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
 from cohortstats.stats.describe import complete_pairs
 from cohortstats.core.outcomes import UNIT_NOT_STATED
@@ -147,8 +156,6 @@ def paired_plot(baseline, followup, *, label: str = "", unit: str = "", ax=None,
     means. Above, seaborn box plots (no outliers drawn) and, last, the line of
     the two medians.
     """
-    import seaborn as sns
-
     b, f, _ = complete_pairs(baseline, followup)
     ax = _axes(ax)
     x = np.array([0.0, 1.0])
@@ -242,8 +249,6 @@ def change_plot(baseline, followup, *, estimate=None, conf_int=None, conf_level:
     the estimate as an ``ErrorbarContainer`` in ``ax.containers``; a dashed line
     at zero (no change).
     """
-    import seaborn as sns
-
     estimate, conf_int, conf_level = _iv_estimate(estimate, conf_int, conf_level)
     b, f, _ = complete_pairs(baseline, followup)
     ax = _axes(ax)
@@ -382,8 +387,6 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
     made with pyplot is closed afterwards; no backend is chosen (the format's
     own canvas prints it).
     """
-    import matplotlib
-
     path = Path(path)
     fmt_ = path.suffix.lstrip(".").lower()
     if fmt_ not in _METADATA:
@@ -488,9 +491,6 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
     Deterministic byte for byte (see :func:`save_figure`); drawn on a figure
     made without pyplot, so no backend is chosen and no notebook is affected.
     """
-    import matplotlib
-    from matplotlib.figure import Figure as MplFigure
-
     estimate, conf_int, conf_level = _iv_estimate(estimate, conf_int, conf_level)
     if isinstance(formats, str) or not formats or not set(formats) <= set(FORMATS):
         raise ValueError(f"`formats` must be some of {FORMATS}; not {formats!r}.")
