@@ -17,6 +17,9 @@ and gets a :class:`Build` once it has finished:
   patient, an outcome with every value identical.
 - ``redcap``: ``make report REDCAP=…`` of the demo REDCap export of the shipped
   cohort's ten patients (``cohortstats.inputs.redcap.demo``).
+- ``omop``: ``make report CDM=duckdb://…`` of the demo OMOP CDM of the same ten patients
+  (plus five the definition excludes; ``cohortstats.inputs.omop.demo``), with the concept
+  sets naming the demo's local concepts.
 
 Every build writes to a temporary BUILD/REPORTS/FIGURES; the repository's own
 build/, reports/ and figures/ are never touched.
@@ -166,6 +169,19 @@ def prepare_redcap(folder: Path) -> dict:
     return {"REDCAP": records, "REDCAP_DICTIONARY": dictionary, "REDCAP_MAPPING": mapping}
 
 
+def prepare_omop(folder: Path) -> dict:
+    """The demo CDM (DuckDB file) and the shipped definition with the demo's concept sets."""
+    # hand_cdms lives beside the OMOP tests (tests/inputs/omop/, on sys.path once they are
+    # collected, and only they ask for this build)
+    from hand_cdms import write_definition
+    from cohortstats.inputs.omop.demo import demo_sets, write_demo_cdm
+
+    cdm = folder / "cdm.duckdb"
+    write_demo_cdm(SHIPPED, cdm)
+    definition = write_definition(folder / "omop_cohort_sets.yml", demo_sets())
+    return {"CDM": f"duckdb://{cdm}", "CDM_DEFINITION": definition}
+
+
 
 
 #: The background builds: fixture name -> how to make its Build in a folder.
@@ -175,6 +191,7 @@ BUILDS = {
     "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
                                      OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
     "redcap": lambda folder: Build("redcap", folder, prepare_redcap),
+    "omop": lambda folder: Build("omop", folder, prepare_omop),
 }
 _started: dict[str, Build] = {}
 _base: list[Path] = []
@@ -282,6 +299,12 @@ def redcap() -> Build:
     return _finished("redcap")
 
 
+@pytest.fixture(scope="session")
+def omop() -> Build:
+    """See :func:`prepare_omop` (the CDM and the definition are in ``folder``, beside the outputs)."""
+    return _finished("omop")
+
+
 @pytest.fixture
 def copy_of_built(built, tmp_path) -> Path:
     """A folder holding copies of the session build's build/, reports/ and figures/.
@@ -289,10 +312,15 @@ def copy_of_built(built, tmp_path) -> Path:
     A later build there with the same inputs finds its notebooks done, so a test of
     what happens around publishing costs no notebook run.
     """
+    return copy_build(built, tmp_path)
+
+
+def copy_build(build: Build, folder: Path) -> Path:
+    """Copy ``build``'s build/, reports/ and figures/ into ``folder`` (returned), unlocked."""
     for part in ("build", "reports", "figures"):
-        shutil.copytree(built.folder / part, tmp_path / part, symlinks=True)
-    (tmp_path / "build" / ".lock").unlink(missing_ok=True)
-    return tmp_path
+        shutil.copytree(build.folder / part, folder / part, symlinks=True)
+    (folder / "build" / ".lock").unlink(missing_ok=True)
+    return folder
 
 
 # --------------------------------------------------------------------------- small helpers

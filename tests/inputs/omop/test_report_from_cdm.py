@@ -6,17 +6,25 @@ Expected values: the shipped cohort's own build (``built``, data/cohort.csv) —
 holds the same ten patients (inputs/omop/demo.py writes each one's doses, ESRs, indications and
 responses from it). The builds use the shipped definition with the concept sets naming the demo's
 local concepts (demo.demo_sets), so indications, response and adverse events are in the report.
+
+The DuckDB build is the session's background build ``omop`` (support.builds). The PostgreSQL
+report runs in a copy of its folders: a build is keyed by the extracted cohort file's SHA-256
+and the source record's (pipeline/main.py ``digest``), so only when PostgreSQL extracts the same
+bytes does the build find its report up to date and run no notebook; one byte more and the
+notebooks would run ("running" printed) and results.json would record another build id.
 """
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from support import PY, ROOT, pipeline_env
+from support.builds import copy_build
 
 pytestmark = pytest.mark.slow
 
@@ -28,34 +36,20 @@ def _report(folder: Path, env_extra=None, **params):
                           text=True, timeout=600, env=env)
 
 
-@pytest.fixture(scope="module")
-def definition(tmp_path_factory):
-    from hand_cdms import write_definition
-    from cohortstats.inputs.omop.demo import demo_sets
-
-    return write_definition(tmp_path_factory.mktemp("def") / "omop_cohort_sets.yml", demo_sets())
-
-
-@pytest.fixture(scope="module")
-def duck(demo_cdm, definition, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("cdm-duck")
-    proc = _report(folder, CDM=f"duckdb://{demo_cdm}", CDM_DEFINITION=str(definition))
-    assert proc.returncode == 0, proc.stderr
-    return folder, proc
-
-
 def _text_outputs(folder: Path) -> dict:
-    """Every text output a person or a program could read: JSON, HTML, CSV, notebooks, YAML."""
-    return {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*"))
+    """Every text output a person or a program could read: JSON, HTML, CSV, notebooks, YAML
+    (in build/, reports/ and figures/: not the test's own demo CDM and definition beside them)."""
+    found = sorted(p for part in ("build", "reports", "figures") for p in (folder / part).rglob("*"))
+    return {p: p.read_text(encoding="utf-8", errors="replace") for p in found
             if p.is_file() and p.suffix in (".json", ".html", ".csv", ".ipynb", ".yml", ".svg")
             and "kernels" not in p.relative_to(folder).parts}  # ipykernel's own logo, not an output
 
 
-def test_the_demo_cdm_reproduces_the_paper_with_the_shipped_numbers(duck, built):
-    folder, proc = duck
-    got = json.loads((folder / "reports" / "results.json").read_text())
+def test_the_demo_cdm_reproduces_the_paper_with_the_shipped_numbers(omop, built):
+    got = omop.results
     assert (got["claims"]["reproduced"], got["claims"]["total"]) == (13, 13)
-    assert "(13/13 numbers print as published)" in proc.stdout
+    assert "(13/13 numbers print as published)" in omop.stdout
+    assert "running" in omop.stdout  # a whole build: what the PostgreSQL run below must not need
     want = json.loads((built.reports / "results.json").read_text())
     for name in ("prednisone_mg", "esr_mm_hr"):
         for part in ("baseline", "followup", "change", "test"):
@@ -67,8 +61,8 @@ def test_the_demo_cdm_reproduces_the_paper_with_the_shipped_numbers(duck, built)
         assert got["cohort"][key] == want["cohort"][key], key
 
 
-def test_indications_response_and_events_in_the_page_and_the_word_file(duck, built):
-    folder, _ = duck
+def test_indications_response_and_events_in_the_page_and_the_word_file(omop, built):
+    folder = omop.folder
     page = (folder / "reports" / "results.html").read_text()
     for words in ("Indications for lenalidomide treatment included", "Extensive malar rash",
                   "all patients demonstrated complete or near resolution", "well tolerated"):
@@ -80,8 +74,8 @@ def test_indications_response_and_events_in_the_page_and_the_word_file(duck, bui
     assert {"Extensive malar rash", "Near resolution", "None"} <= cells
 
 
-def test_the_flow_diagram_is_in_the_page_the_word_file_and_the_pdf(duck):
-    folder, _ = duck
+def test_the_flow_diagram_is_in_the_page_the_word_file_and_the_pdf(omop):
+    folder = omop.folder
     page = (folder / "reports" / "results.html").read_text()
     assert 'id="h-source"' in page and "Flow of persons through the cohort definition" in page
     from docx import Document
@@ -96,25 +90,49 @@ def test_the_flow_diagram_is_in_the_page_the_word_file_and_the_pdf(duck):
         assert "Where the cohort came from" in text
 
 
-def test_postgresql_gives_the_same_results_json(duck, definition, pg_demo, tmp_path):
-    folder, _ = duck
-    url = pg_demo.url.replace(f":{pg_demo.password}@", "@")  # the password in PGPASSWORD only
-    proc = _report(tmp_path, {"PGPASSWORD": pg_demo.password}, CDM=url, CDM_SCHEMA="omop_demo",
-                   CDM_DEFINITION=str(definition))
-    assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "reports" / "results.json").read_bytes() == \
-        (folder / "reports" / "results.json").read_bytes()
-    outputs = _text_outputs(tmp_path)
-    assert outputs and not [p for p, t in outputs.items() if pg_demo.password in t]
-    assert pg_demo.password not in proc.stdout + proc.stderr
-
-
-def test_no_person_id_source_value_or_date_in_any_output(duck):
-    folder, _ = duck
+def _identifying(text: str) -> list:
+    """What must never be written or printed: the demo's person_source_values ("demo-…"),
+    the column name person_id, a date."""
     date = re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b")
+    found = [w for w in ("demo-", "person_id") if w in text]
+    return found + ([date.search(text).group(0)] if date.search(text) else [])
+
+
+def _leaks(folder: Path) -> dict:
+    """Every text output of ``folder`` holding something identifying (notebooks: their outputs)."""
+    leaks = {}
     for path, text in _text_outputs(folder).items():
         if path.suffix == ".ipynb":  # the kernel's metadata is not patient data; its outputs are checked
             text = json.dumps([c.get("outputs", []) for c in json.loads(text)["cells"]])
-        assert "demo-" not in text, path  # person_source_value of the demo CDM
-        assert "person_id" not in text, path
-        assert not date.search(text), (path, date.search(text).group(0))
+        if _identifying(text):
+            leaks[path] = _identifying(text)
+    return leaks
+
+
+def test_postgresql_gives_the_same_cohort_and_results_json(omop, pg_demo, tmp_path):
+    folder = copy_build(omop, tmp_path)
+    source = Path("build") / "source"
+    shutil.rmtree(folder / source)  # written again, by the extraction from PostgreSQL
+    url = pg_demo.url.replace(f":{pg_demo.password}@", "@")  # the password in PGPASSWORD only
+    proc = _report(folder, {"PGPASSWORD": pg_demo.password}, CDM=url, CDM_SCHEMA="omop_demo",
+                   CDM_DEFINITION=omop.params["CDM_DEFINITION"])
+    assert proc.returncode == 0, proc.stderr
+    assert f"extracted 10 patients from postgresql://postgres@127.0.0.1:{pg_demo.port}/" in proc.stdout
+    # the same extracted cohort and source record, byte for byte: hence the same build id ...
+    for name in ("cohort.csv", "source.json"):
+        assert (folder / source / name).read_bytes() == (omop.folder / source / name).read_bytes(), name
+    # ... so the DuckDB build's report is this one's: no notebook ran, the same results.json bytes
+    assert "running" not in proc.stdout
+    assert (folder / "reports" / "results.json").read_bytes() == \
+        (omop.reports / "results.json").read_bytes()
+    outputs = _text_outputs(folder)
+    assert outputs and not [p for p, t in outputs.items() if pg_demo.password in t]
+    assert _leaks(folder) == {}
+    printed = proc.stdout + proc.stderr
+    assert pg_demo.password not in printed and _identifying(printed) == []
+
+
+def test_no_person_id_source_value_or_date_in_any_output(omop):
+    assert _text_outputs(omop.folder)
+    assert _leaks(omop.folder) == {}
+    assert _identifying(omop.stdout + omop.stderr) == []
