@@ -103,7 +103,7 @@ def _imports_code(source: Path) -> str:
     return f"exec(compile({code!r}, '<warm-up>', 'exec'), {{}})" if code.strip() else ""
 
 
-def _warm_kernel(source: Path, sockets: Path, warm: bool = True):
+def _start_kernel(source: Path, sockets: Path, warm: bool = True):
     """Start ``source``'s kernel in its folder and (``warm``) import what its ``imports`` cell imports.
 
     The kernel talks over Unix sockets in ``sockets`` (ZeroMQ's ipc transport), not TCP ports:
@@ -171,11 +171,11 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=F
     try:
         if gate:
             with profile.stage(f"{source.stem}: kernel warmed (gated)"):
-                km = _warm_kernel(source, sockets)
+                km = _start_kernel(source, sockets)
             if sys.stdin.readline().strip() != GO:
                 return 0
         else:
-            km = _warm_kernel(source, sockets, warm=False)
+            km = _start_kernel(source, sockets, warm=False)
         start = time.perf_counter()
         if not quiet:
             print(f"  running  {source.name} …", flush=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
 import os
 import shutil
@@ -344,37 +343,26 @@ def build(s: Settings, say=print) -> dict:
             profile.record("input checks (hash, load and check, copy)", time.perf_counter() - started)
 
         params = _notebook_parameters(s, copy, out_dir, pub_copy)
-        ahead = {}  # started once a core is free: Chromium for the PDF, nbconvert for the pages
+        ahead = []  # what publishing needs, started once a core is free (pipeline/publish.Ahead)
+
+        def start_publishing():
+            from cohortstats.pipeline.publish import Ahead
+
+            ahead.append(Ahead(out_dir))
         try:
             with profile.stage("notebooks (wall)"):
-                _run_notebooks(s, out_dir, params, say, lambda: _start_publishing(ahead, out_dir),
-                               check_inputs)
+                _run_notebooks(s, out_dir, params, say, start_publishing, check_inputs)
             from cohortstats.pipeline.publish import publish_build
 
             doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
                                 expected=_expected_key(cohort_sha, s, published_sha), source=source,
-                                printer=ahead.pop("printer", None), pages=ahead.pop("pages", None))
-        finally:
-            for started in ahead.values():  # not handed on: a notebook failed
+                                ahead=ahead[0] if ahead else None)
+        except BaseException:
+            for started in ahead:  # a failed build: nothing it started is left running
                 started.close()
+            raise
         _remove_other_builds(s.build_dir, build_id)
         return doc
-
-
-def _start_publishing(ahead: dict, out_dir: Path) -> None:
-    """Start what publishing will need, while a core is free: Chromium for the PDF
-    (``ahead["printer"]``; not when the build keeps a PDF already, which a notebook run
-    again with the same results reuses), nbconvert for the notebook pages
-    (``ahead["pages"]``), and python-docx imported in a thread (~0.8 s) for the Word file."""
-    import threading
-
-    from cohortstats.pipeline.publish import WarmPages
-    from cohortstats.report.pdf import Printer
-
-    ahead["pages"] = WarmPages()
-    if not (out_dir / "pdf" / "results.pdf").is_file():
-        ahead["printer"] = Printer()
-    threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
 
 
 def display_name(path) -> str:

@@ -24,18 +24,21 @@ same build (the cohort file renamed) makes only what changed.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from cohortstats.report.nbpages import Links
 from cohortstats.core.errors import OneLineError
 from cohortstats.core.files import Stamp
 from cohortstats.pipeline import profile
+from cohortstats.pipeline.schedule import tell
 from cohortstats.report.render import render_html
 from cohortstats.results import assemble, dumps, load_fragments
 
@@ -106,6 +109,10 @@ def _staging(target: Path) -> Path:
     return staged
 
 
+#: The folder of the build (``build/<digest>/pdf/``) that keeps its PDF (:class:`_Kept`).
+_PDF = "pdf"
+
+
 class _Kept:
     """Outputs kept in the build folder, ``<build>/<digest>/<name>/``, with what they were made from.
 
@@ -154,29 +161,44 @@ class WarmPages:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
 
-    def _send(self, line: str) -> None:
-        stdin, self.proc.stdin = self.proc.stdin, None  # communicate() then leaves it alone
-        if stdin is not None:
-            try:
-                stdin.write(line)
-                stdin.close()
-            except (BrokenPipeError, OSError):
-                pass  # it ended early: its exit code and message say why
-
     def take(self, notebooks_dir: Path, out_dir: Path, masks: dict) -> subprocess.Popen:
         """Give it the notebooks to render into ``out_dir``; return its process."""
-        self._send(json.dumps({"notebooks_dir": str(notebooks_dir), "out_dir": str(out_dir),
-                               "masks": masks}) + "\n")
+        tell(self.proc, json.dumps({"notebooks_dir": str(notebooks_dir), "out_dir": str(out_dir),
+                                    "masks": masks}) + "\n")
         return self.proc
 
     def close(self) -> None:
-        """End it unused (end of input; killed if it does not end at once)."""
-        self._send("")
+        """End it unused (end of input; killed if it does not end at once); nothing once it has ended."""
+        tell(self.proc, "")
+        if self.proc.returncode is not None:
+            return
         try:
             self.proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.communicate()
+
+
+class Ahead:
+    """What publishing will need, started while a core would idle (the build does it when the
+    last notebook's driver starts): nbconvert for the notebook pages (:class:`WarmPages`),
+    Chromium for the PDF (:class:`cohortstats.report.pdf.Printer`; not when the build keeps a
+    PDF already, which a notebook run again with the same results reuses), and python-docx,
+    imported in a thread (~0.8 s), for the Word file. :func:`publish_build` takes it over;
+    :meth:`close` ends it when the build fails before publishing.
+    """
+
+    def __init__(self, out_dir: Path):
+        from cohortstats.report.pdf import Printer
+
+        self.pages: WarmPages | None = WarmPages()
+        self.printer = None if (out_dir / _PDF / "results.pdf").is_file() else Printer()
+        threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
+
+    def close(self) -> None:
+        for started in (self.printer, self.pages):
+            if started is not None:
+                started.close()
 
 
 class _NotebookPages:
@@ -251,7 +273,7 @@ def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
             printer.close()
         return (lambda: pdf.print_pdf(page, target)), None
     st = os.stat(chromium)
-    kept = _Kept(out_dir, "pdf", f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} "
+    kept = _Kept(out_dir, _PDF, f"{hashlib.sha256(page.encode('utf-8')).hexdigest()} "
                                  f"{chromium} {st.st_size} {st.st_mtime_ns}")
     if kept.fresh("results.pdf"):
         if printer is not None:
@@ -271,7 +293,7 @@ def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
 
 
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None,
-                  source=None, printer=None, pages=None) -> dict:
+                  source=None, ahead: Ahead | None = None) -> dict:
     """Render one build's report and publish it with its figures.
 
     Parameters
@@ -291,11 +313,9 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         The build being made; every fragment must agree with it.
     source : cohortstats.results.Source, optional
         Where the cohort table came from (an OMOP CDM), for the report.
-    printer : cohortstats.report.pdf.Printer, optional
-        Chromium started ahead by the build; closed here if the PDF is kept.
-    pages : WarmPages, optional
-        The notebook pages' process started ahead by the build; closed here if the pages
-        are kept.
+    ahead : Ahead, optional
+        Chromium and the notebook pages' process started ahead by the build; taken over
+        here (each closed when what it would make is kept).
 
     Returns
     -------
@@ -311,7 +331,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
     reports.parent.mkdir(parents=True, exist_ok=True)
     figures.parent.mkdir(parents=True, exist_ok=True)
     staged_reports, staged_figures = _staging(reports), _staging(figures)
-    warm_pages, pages = pages, None
+    printer, warm_pages = (ahead.printer, ahead.pages) if ahead is not None else (None, None)
+    pages = None
     try:
         (staged_reports / "notebooks").mkdir()
         pages, warm_pages = _NotebookPages(out_dir, warm_pages), None

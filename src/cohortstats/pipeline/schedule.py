@@ -23,13 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cohortstats.core.notebooks import notebook_path
 from cohortstats.pipeline.build import GO
 
-__all__ = ["Driver", "Outcome", "run_waves", "LONGEST_FIRST"]
+__all__ = ["Driver", "Outcome", "run_waves", "tell", "LONGEST_FIRST"]
 
 #: The first wave's notebooks, the one that takes longest first (its figures), so that the
 #: other slot takes the short ones one after the other.
@@ -64,8 +64,6 @@ class Driver:
     name: str
     proc: subprocess.Popen
     log: object
-    gated: bool
-    released: bool = field(default=False)
 
     @classmethod
     def start(cls, name: str, out_dir: Path, params: dict, build_dir: Path, gated: bool,
@@ -81,17 +79,11 @@ class Driver:
                                 stdout=log, stderr=subprocess.STDOUT, text=True,
                                 env={**(os.environ if env is None else env), "MPLBACKEND": "agg",
                                      "PYTHONHASHSEED": "0"})
-        return cls(name, proc, log, gated)
+        return cls(name, proc, log)
 
     def release(self, go: bool) -> None:
-        """Tell a gated driver to run (``go``) or to stop; nothing for one not gated."""
-        if self.gated and not self.released:
-            self.released = True
-            try:
-                self.proc.stdin.write(f"{GO}\n" if go else "")
-                self.proc.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
+        """Tell a gated driver to run (``go``) or to stop; nothing for one not gated, or told."""
+        tell(self.proc, f"{GO}\n" if go else "")
 
     def done(self) -> bool:
         return self.proc.poll() is not None
@@ -114,6 +106,22 @@ class Driver:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def tell(proc: subprocess.Popen, line: str) -> None:
+    """Give a gated process its one line of standard input (``""``: none) and close it.
+
+    Once: ``proc.stdin`` is None afterwards (as for a process started without a pipe), so a
+    second call, or ``communicate()``, leaves it alone. A process that ended already is not
+    an error here: its exit code and its message say why.
+    """
+    stdin, proc.stdin = proc.stdin, None
+    if stdin is not None:
+        try:
+            stdin.write(line)
+            stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
 
 
 def _wait_any(running: list[Driver]) -> list[Driver]:
