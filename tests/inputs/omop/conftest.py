@@ -120,3 +120,24 @@ def pg_demo(postgres, demo_cdm):
 
     load_demo_postgres(demo_cdm, postgres.url, "omop_demo")
     return postgres
+
+
+@pytest.fixture(autouse=True)
+def _kept_ahead_only(request, monkeypatch):
+    """Every extraction in these tests runs its statements kept and compiled ahead
+    (``cohortstats.inputs.omop.ahead``); the plain plan, the fallback when a statement fails, only
+    where a test says so (``@pytest.mark.one_by_one``). A silent fallback gives the same results
+    and would hide a broken chain."""
+    import sys
+
+    module = sys.modules["cohortstats.inputs.omop.extract"]
+    real, calls = module._plain, []
+
+    def plain(*args, **kwargs):
+        calls.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_plain", plain)
+    yield
+    if calls and request.node.get_closest_marker("one_by_one") is None:
+        pytest.fail("the extraction fell back to the plain plan (a statement kept ahead failed)")

@@ -9,7 +9,6 @@ table or column is one line naming it. Nothing is read into Python here: these a
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import ibis.expr.datatypes as dt
 
 from .errors import OmopError, mask_url, one_line
 
-__all__ = ["Cdm", "Kept", "open_cdm", "COLUMNS"]
+__all__ = ["Cdm", "open_cdm", "COLUMNS"]
 
 _I, _F, _D, _S = "int64", "float64", "date", "string"
 
@@ -90,49 +89,6 @@ class Cdm:
                 raise OmopError(f"{self.where()}: table `{name}` has no column `{col}`.")
             out[col] = _cast(t[lower[col]], kind)
         return t.select(**out)
-
-
-class Kept:
-    """Intermediate results kept as temporary tables for one extraction, dropped at the end.
-
-    Called as ``keep(expr, name)`` it runs ``expr`` once into a temporary table and returns that
-    table, so later queries read its few rows instead of recomputing them from the CDM (and the
-    engine plans them with the table's true size). Where the engine refuses a temporary table
-    (a read-only standby, a backend without them), ``expr`` itself is returned from then on: the
-    same rows, computed again where they are used. Use it as a context manager.
-    """
-
-    def __init__(self, cdm: Cdm):
-        self.cdm = cdm
-        self.made: list = []
-        self.refused = False
-
-    def __call__(self, expr, name: str):
-        if self.refused:
-            return expr
-        table = f"_cohortstats_{name}_{uuid.uuid4().hex[:12]}"
-        try:
-            kept = self.cdm.con.create_table(table, expr, temp=True)
-        except Exception:  # the query itself is run again (and fails in one line) where used
-            self.refused = True
-            return expr
-        self.made.append(table)
-        return kept
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        con = self.cdm.con
-        for table in self.made:
-            try:
-                result = con.raw_sql(f'DROP TABLE IF EXISTS "{table}"')
-                if result is not None and result is not getattr(con, "con", None):
-                    result.close()  # a cursor (PostgreSQL); DuckDB hands back its connection
-            except Exception:  # a temporary table goes with the session anyway
-                pass
-        self.made.clear()
-        return False
 
 
 def _cast(col, kind: str):

@@ -192,7 +192,8 @@ def steps(t: dict, d: Definition, keep=_same) -> list:
                      de.drug_exposure_start_date.notnull())
     index = drug.group_by("person_id").aggregate(index_date=_.drug_exposure_start_date.min())
     s1 = keep(index.filter(index.person_id.isin(p.person_id)), "s1")
-    sle = _of(co.filter(_among(t, co.condition_concept_id, _ids(t, d.condition))), s1)
+    sle = _of(co, s1)
+    sle = sle.filter(_among(t, sle.condition_concept_id, _ids(t, d.condition)))
     s2 = keep(_semi(s1, sle, [s1.person_id == sle.person_id,
                               sle.condition_start_date <= s1.index_date]), "s2")
     # Only the persons still in (a person listed twice: the smallest of each column).
@@ -225,7 +226,8 @@ def _dose(t: dict, o: DoseOutcome, points: dict, base, keep):
                          ds.amount_value.notnull()
                          ).group_by("drug_concept_id").aggregate(amount=_.amount_value.max())
     de = t["drug_exposure"]
-    de = _of(de.filter(_among(t, de.drug_concept_id, _ids(t, o.ingredient))), base)
+    de = _of(de, base)
+    de = de.filter(_among(t, de.drug_concept_id, _ids(t, o.ingredient)))
     ex = de.left_join(strength, de.drug_concept_id == strength.drug_concept_id).select(
         person_id=de.person_id, start=de.drug_exposure_start_date,
         end=de.drug_exposure_end_date.coalesce(de.drug_exposure_start_date),
@@ -252,7 +254,8 @@ def _findings(t: dict, f: Findings, kind: str, base):
     """Per patient: a 0/1 column per concept set, 1 when a condition of it starts in the window."""
     co = t["condition_occurrence"]
     ids = [_ids(t, cs) for _, cs in f.sets]
-    c = _of(co.filter(_among(t, co.condition_concept_id, sorted({i for s in ids for i in s}))), base)
+    c = _of(co, base)
+    c = c.filter(_among(t, c.condition_concept_id, sorted({i for s in ids for i in s})))
     at = base.select("person_id", low=base.index_date + ibis.interval(days=f.first_day),
                      high=base.index_date + ibis.interval(days=f.last_day))
     j = at.join(c, [at.person_id == c.person_id, c.condition_start_date >= at.low,
@@ -265,7 +268,8 @@ def _findings(t: dict, f: Findings, kind: str, base):
 def _response(t: dict, r: Response, followup: int, base):
     """Per patient: the chosen observation's value set number, and the count of other answers."""
     ob = t["observation"]
-    ob = _of(ob.filter(_among(t, ob.observation_concept_id, _ids(t, r.concepts))), base)
+    ob = _of(ob, base)
+    ob = ob.filter(_among(t, ob.observation_concept_id, _ids(t, r.concepts)))
     k = ibis.cases(*[(ob.value_as_concept_id.isin(_ids(t, cs)), i) for i, (_, cs) in enumerate(r.values)],
                    else_=ibis.null("int64"))  # an answer in two sets: the first
     ob = ob.select(person_id=ob.person_id, observation_id=ob.observation_id, day=ob.observation_date, k=k)
@@ -283,8 +287,8 @@ def _response(t: dict, r: Response, followup: int, base):
 def _measurement(t: dict, o: MeasurementOutcome, followup: int, base, keep):
     """Per patient and time point: the value chosen in the window, and other-unit counts."""
     m = t["measurement"]
-    m = _of(m.filter(m.value_as_number.notnull(),
-                     _among(t, m.measurement_concept_id, _ids(t, o.concepts))), base)
+    m = _of(m, base)  # the patients' rows first: engines then test the concepts on those alone
+    m = m.filter(m.value_as_number.notnull(), _among(t, m.measurement_concept_id, _ids(t, o.concepts)))
     m = keep(m.mutate(ok=m.unit_concept_id.isin(_ids(t, o.unit)).coalesce(False)),
              f"{o.name}_measurements")
     day = ibis.interval

@@ -12,13 +12,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cohortstats.core.errors import shown_path
 from cohortstats.core.vocabulary import INDICATIONS
 from cohortstats.results import AttritionStep, ValueCount
 
-from .cdm import Cdm, Kept, open_cdm
+from .ahead import Ahead, Refused
+from .cdm import Cdm, open_cdm
 from .cohort import (CONCEPTS_KEPT, IDS, RESPONSE, kept_concepts, STEPS, attrition, cohort, concept_sets, descendants,
                      flag_column, left_out_column, resolution, resolved, steps, tables_needed)
 from .definition import Definition, DoseOutcome
@@ -155,26 +157,55 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
     """
     cdm = open_cdm(con_or_url, schema)
     # The attrition needs neither drug_strength nor measurement: a CDM where nobody qualifies says
-    # so even when those tables are unusable.
+    # so even when those tables are unusable (their error is raised after the attrition's count).
     people = ("person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
               "concept_ancestor")
     tables = _tables(cdm, people)
-    needed = tables_needed(definition)
+    try:
+        tables.update(_tables(cdm, [t for t in tables_needed(definition) if t not in tables]))
+        unusable = None
+    except OmopError as exc:
+        unusable = exc
     tables[IDS] = _resolve(cdm, tables, definition)
-    with Kept(cdm) as keep:  # each step computed once, for the attrition and the cohort
-        tables[CONCEPTS_KEPT] = keep(kept_concepts(tables), "concepts")
-        found = steps(tables, definition, keep)
-        counts = _run(cdm, attrition(found))
-        n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
-        done = tuple(Step(label, n.get(i, 0)) for i, label in enumerate(STEPS(definition)))
-        if done[-1].n == 0:
-            raise _nobody(cdm, done)
-        tables.update(_tables(cdm, [t for t in needed if t not in tables]))
-        frame = _run(cdm, cohort(tables, definition, found[-1], keep))
+    try:
+        done, frame = _kept_ahead(cdm, tables, definition, unusable)
+    except Refused:  # a statement failed, or the engine keeps no temporary table: one by one
+        done, frame = _plain(cdm, tables, definition, unusable)
     shaped = _shape(frame, definition)
     return Extraction(cohort=shaped, attrition=done,
                       outcomes=_counts(frame, definition) + _text_counts(frame, shaped, definition),
                       definition_sha256=definition.sha256, cdm=cdm.where())
+
+
+def _attrition(cdm: Cdm, counts: pd.DataFrame, d: Definition, unusable) -> tuple:
+    """The attrition steps from the counted rows; the one-line error when nobody is analysed, or
+    when a table the outcomes need is unusable."""
+    n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
+    done = tuple(Step(label, n.get(i, 0)) for i, label in enumerate(STEPS(d)))
+    if done[-1].n == 0:
+        raise _nobody(cdm, done)
+    if unusable is not None:
+        raise unusable
+    return done
+
+
+def _kept_ahead(cdm: Cdm, tables: dict, d: Definition, unusable) -> tuple:
+    """The attrition and the cohort, each step kept once in the engine, compiled ahead
+    (:class:`~.ahead.Ahead`): while the engine runs one statement, Python compiles the next."""
+    with Ahead(cdm.con) as ahead:
+        tables = dict(tables, **{CONCEPTS_KEPT: ahead.keep(kept_concepts(tables), "concepts")})
+        found = steps(tables, d, ahead.keep)
+        counts = ahead.fetch(attrition(found), "attrition")
+        rows = None if unusable else ahead.fetch(cohort(tables, d, found[-1], ahead.keep), "cohort")
+        done = _attrition(cdm, counts.result(), d, unusable)
+        return done, rows.result()
+
+
+def _plain(cdm: Cdm, tables: dict, d: Definition, unusable) -> tuple:
+    """The attrition and the cohort as two queries, nothing kept (each query's error in one line)."""
+    found = steps(tables, d)
+    done = _attrition(cdm, _run(cdm, attrition(found)), d, unusable)
+    return done, _run(cdm, cohort(tables, d, found[-1]))
 
 
 def _shape(frame: pd.DataFrame, d: Definition) -> pd.DataFrame:
@@ -223,6 +254,15 @@ def _number(x) -> str:
     return repr(x)
 
 
+def _numbers(array, values: list) -> list:
+    """:func:`_number` of each value: whole numbers (most doses, ages, rates) as integers at once,
+    the rest one by one, so the text is the same as :func:`_number`'s cell by cell."""
+    whole = np.isfinite(array) & (np.abs(array) < 1e15)
+    whole[whole] = array[whole] == np.floor(array[whole])
+    ints = np.where(whole, array, 0).astype("int64").astype(str).tolist()
+    return [i if w else _number(v) for i, w, v in zip(ints, whole.tolist(), values)]
+
+
 def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
     """The cohort file's text (UTF-8, LF, header, numbers plain, empty = not recorded).
 
@@ -241,7 +281,7 @@ def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
     for col in frame.columns:
         values = frame[col].tolist()
         if frame[col].dtype.kind == "f":
-            cells.append([_number(v) for v in values])
+            cells.append(_numbers(frame[col].to_numpy(dtype="float64"), values))
         elif col == "race" and races == "paper":
             cells.append([PAPER_RACES.get(v, v) for v in values])
         else:
