@@ -101,3 +101,23 @@ def test_results_come_back_in_order(cdms):
     # the rows above 1 of (3, 1, 2): 3 and 2, two rows summing to 5
     assert frame.to_dict("records") == [{"n": 2, "total": 5}]
     assert _temporary(con) == []
+
+
+@pytest.mark.one_by_one
+def test_persons_counted_aside_count_each_person_once(cdms, monkeypatch):
+    # DuckDB counts the persons in the CDM on a cursor of its own (ahead.aside). Person 1 listed
+    # twice and person 4 with nothing else: 4 distinct persons, whichever plan counts them.
+    rows = _rows()
+    rows["person"].append(dict(rows["person"][0]))
+    rows["person"].append(dict(person_id=4, gender_concept_id=8507, year_of_birth=2005,
+                               race_concept_id=8527, ethnicity_concept_id=0))
+    schema = cdms.write(rows)
+    ahead = extract(cdms.con, DEF, schema=schema)
+
+    def refused(*args):
+        raise Refused()
+
+    monkeypatch.setattr(EXTRACT, "_kept_ahead", refused)
+    plain = extract(cdms.con, DEF, schema=schema)
+    assert ahead.attrition[0].n == plain.attrition[0].n == 4
+    assert ahead.attrition == plain.attrition

@@ -13,6 +13,10 @@ schema is the expression's, and the table is created with those column types (as
 The first statement that fails stops the queue: every later one, and every result asked for, is
 :class:`Refused`, and the caller runs the plain plan instead (each query on its own, the engine's
 reason then shown in one line). That is also what an engine without temporary tables gets.
+
+:func:`aside` runs one query that reads only the CDM's own tables beside the chain, on DuckDB: the
+count of persons in the CDM, a distinct count over the largest table the attrition reads, takes the
+engine about as long as a step, while the chain's first statements wait on Python.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ import ibis
 import sqlglot as sg
 import sqlglot.expressions as sge
 
-__all__ = ["Ahead", "Refused"]
+__all__ = ["Ahead", "Refused", "aside"]
 
 
 class Refused(Exception):
@@ -110,6 +114,31 @@ class Ahead:
             except Exception:  # a temporary table goes with the session anyway
                 pass
         self.made.clear()
+
+
+def aside(con, expr) -> Future | None:
+    """Run ``expr`` (one value, reading only the CDM's tables) at once on a connection of its own.
+
+    DuckDB only: a cursor of an ibis DuckDB connection is another connection to the same database,
+    which sees its tables (not the chain's temporary tables). The query runs in a thread, beside
+    the chain; the future holds the value. Other engines: None (the caller counts in the chain).
+    """
+    if getattr(con, "name", None) != "duckdb":
+        return None
+    sql = con.compile(expr)
+    cursor = con.con.cursor()
+    done: Future = Future()
+
+    def work():
+        try:
+            done.set_result(cursor.execute(sql).fetchone()[0])
+        except BaseException as exc:  # the caller runs the plain plan
+            done.set_exception(Refused(str(exc)))
+        finally:
+            cursor.close()
+
+    threading.Thread(target=work, name="cohortstats-omop-aside", daemon=True).start()
+    return done
 
 
 def _close(con, result) -> None:

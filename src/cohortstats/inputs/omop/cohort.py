@@ -19,7 +19,7 @@ from ibis import _
 
 from .definition import Definition, DoseOutcome, Findings, MeasurementOutcome, Response
 
-__all__ = ["Plan", "IDS", "CONCEPTS_KEPT", "kept_concepts", "concept_sets", "resolution", "descendants", "resolved", "build", "steps", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
+__all__ = ["Plan", "IDS", "CONCEPTS_KEPT", "kept_concepts", "concept_sets", "resolution", "descendants", "resolved", "build", "steps", "persons", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
            "left_out_column", "flag_column", "RESPONSE", "tables_needed"]
 
 #: Standard person concept ids (many CDMs ship no concept rows for these).
@@ -211,10 +211,15 @@ def steps(t: dict, d: Definition, keep=_same) -> list:
     return [p.select("person_id"), s1, s2, s3, s4, s5]  # counted distinct
 
 
-def attrition(steps: list):
-    """One row per step: its number and the persons in it."""
+def persons(t: dict):
+    """The first attrition step's count alone (persons in the CDM): one value."""
+    return t["person"].person_id.nunique()
+
+
+def attrition(steps: list, start: int = 0):
+    """One row per step: its number (from ``start``) and the persons in it."""
     parts = [s.aggregate(step=ibis.literal(i, "int64"), n=s.person_id.nunique())
-             for i, s in enumerate(steps)]
+             for i, s in enumerate(steps, start)]
     return ibis.union(*parts).order_by("step")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +20,10 @@ from cohortstats.core.errors import shown_path
 from cohortstats.core.vocabulary import INDICATIONS
 from cohortstats.results import AttritionStep, ValueCount
 
-from .ahead import Ahead, Refused
+from .ahead import Ahead, Refused, aside
 from .cdm import Cdm, open_cdm
 from .cohort import (CONCEPTS_KEPT, IDS, RESPONSE, kept_concepts, STEPS, attrition, cohort, concept_sets, descendants,
-                     flag_column, left_out_column, resolution, resolved, steps, tables_needed)
+                     flag_column, left_out_column, persons, resolution, resolved, steps, tables_needed)
 from .definition import Definition, DoseOutcome
 from .errors import OmopError, one_line
 
@@ -161,6 +162,7 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
     people = ("person", "observation_period", "drug_exposure", "condition_occurrence", "concept",
               "concept_ancestor")
     tables = _tables(cdm, people)
+    counted = aside(cdm.con, persons(tables))  # DuckDB: persons in the CDM counted meanwhile
     try:
         tables.update(_tables(cdm, [t for t in tables_needed(definition) if t not in tables]))
         unusable = None
@@ -168,19 +170,24 @@ def extract(con_or_url, definition: Definition, schema: str | None = None) -> Ex
         unusable = exc
     tables[IDS] = _resolve(cdm, tables, definition)
     try:
-        done, frame = _kept_ahead(cdm, tables, definition, unusable)
+        done, frame = _kept_ahead(cdm, tables, definition, unusable, counted)
     except Refused:  # a statement failed, or the engine keeps no temporary table: one by one
         done, frame = _plain(cdm, tables, definition, unusable)
+    finally:
+        if counted is not None:
+            wait([counted])
     shaped = _shape(frame, definition)
     return Extraction(cohort=shaped, attrition=done,
                       outcomes=_counts(frame, definition) + _text_counts(frame, shaped, definition),
                       definition_sha256=definition.sha256, cdm=cdm.where())
 
 
-def _attrition(cdm: Cdm, counts: pd.DataFrame, d: Definition, unusable) -> tuple:
-    """The attrition steps from the counted rows; the one-line error when nobody is analysed, or
-    when a table the outcomes need is unusable."""
+def _attrition(cdm: Cdm, counts: pd.DataFrame, d: Definition, unusable, first=None) -> tuple:
+    """The attrition steps from the counted rows (and the first step's count, when counted apart);
+    the one-line error when nobody is analysed, or when a table the outcomes need is unusable."""
     n = dict(zip(counts["step"].astype(int), counts["n"].astype(int)))
+    if first is not None:
+        n[0] = int(first)
     done = tuple(Step(label, n.get(i, 0)) for i, label in enumerate(STEPS(d)))
     if done[-1].n == 0:
         raise _nobody(cdm, done)
@@ -189,15 +196,18 @@ def _attrition(cdm: Cdm, counts: pd.DataFrame, d: Definition, unusable) -> tuple
     return done
 
 
-def _kept_ahead(cdm: Cdm, tables: dict, d: Definition, unusable) -> tuple:
+def _kept_ahead(cdm: Cdm, tables: dict, d: Definition, unusable, counted) -> tuple:
     """The attrition and the cohort, each step kept once in the engine, compiled ahead
-    (:class:`~.ahead.Ahead`): while the engine runs one statement, Python compiles the next."""
+    (:class:`~.ahead.Ahead`): while the engine runs one statement, Python compiles the next.
+    ``counted``: the persons in the CDM counted aside (:func:`~.ahead.aside`), or None."""
     with Ahead(cdm.con) as ahead:
         tables = dict(tables, **{CONCEPTS_KEPT: ahead.keep(kept_concepts(tables), "concepts")})
         found = steps(tables, d, ahead.keep)
-        counts = ahead.fetch(attrition(found), "attrition")
+        counts = ahead.fetch(attrition(found) if counted is None else attrition(found[1:], 1),
+                             "attrition")
         rows = None if unusable else ahead.fetch(cohort(tables, d, found[-1], ahead.keep), "cohort")
-        done = _attrition(cdm, counts.result(), d, unusable)
+        done = _attrition(cdm, counts.result(), d, unusable,
+                          None if counted is None else counted.result())
         return done, rows.result()
 
 
