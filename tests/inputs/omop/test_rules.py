@@ -201,3 +201,19 @@ def test_no_such_file(tmp_path):
     with pytest.raises(OmopError, match="no such DuckDB file"):
         extract(f"duckdb://{tmp_path}/absent.duckdb", DEF)
     assert not (tmp_path / "absent.duckdb").exists()
+
+
+@pytest.mark.parametrize("value, text", [
+    # _number's rule, cell by cell: rounded to 1e-6 of the unit, whole numbers without a point
+    (float("nan"), ""), (0.0, "0"), (-0.0, "0"), (5.0, "5"), (7.5, "7.5"), (-3.0, "-3"),
+    (4.9999999, "5"), (2.0000000001, "2"), (1 / 3, "0.333333"), (0.1 + 0.2, "0.3"),
+    (1e15, "1000000000000000.0"), (-1e15 + 1, "-999999999999999"), (1e16, "1e+16"),
+    (float("inf"), "inf")])
+def test_numbers_at_once_are_numbers_cell_by_cell(value, text):
+    import sys
+
+    import numpy as np
+
+    module = sys.modules["cohortstats.inputs.omop.extract"]
+    assert module._number(value) == text
+    assert module._numbers(np.array([value, 1.0, value])) == [text, "1", text]

@@ -76,7 +76,7 @@ class Ahead:
         create = sge.Create(kind="TABLE", this=sge.Schema(this=target,
                                                           expressions=schema.to_sqlglot_column_defs(dialect)),
                             properties=sge.Properties(expressions=[sge.TemporaryProperty()]))
-        insert = sge.insert(self.con.compiler.to_sqlglot(expr), into=target,
+        insert = sge.insert(self.con.compiler.to_sqlglot(expr), into=target, copy=False,
                             columns=[sge.to_identifier(c, quoted=quoted) for c in schema.names])
         self.made.append(table)
         self._jobs.put((create.sql(dialect), insert.sql(dialect), None, None))

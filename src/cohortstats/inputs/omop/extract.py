@@ -220,18 +220,18 @@ def _plain(cdm: Cdm, tables: dict, d: Definition, unusable) -> tuple:
 
 def _shape(frame: pd.DataFrame, d: Definition) -> pd.DataFrame:
     width = max(3, len(str(len(frame))))
-    out = pd.DataFrame({"patient_id": [f"S{int(i):0{width}d}" for i in frame["seq"]]})
-    out["sex"] = frame["sex"].fillna("").to_numpy()
-    out["race"] = frame["race"].fillna("").to_numpy()
-    out["age_years"] = frame["age_years"].astype("float64").to_numpy()
+    text = lambda col: frame[col].fillna("").to_numpy(dtype=object)  # noqa: E731
+    cols = {"patient_id": [f"S{i:0{width}d}" for i in frame["seq"].to_numpy(dtype="int64").tolist()],
+            "sex": text("sex"), "race": text("race"),
+            "age_years": frame["age_years"].to_numpy(dtype="float64")}
     for o in d.outcomes:
         for point in ("baseline", "6mo"):
-            out[f"{o.name}_{point}"] = frame[f"{o.name}_{point}"].astype("float64").to_numpy()
-    out["indications"] = _labels(frame, d.indications, "indications", ";", "")
-    out["response_6mo"] = _responses(frame, d)
-    out["adverse_events"] = _labels(frame, d.adverse_events, "adverse_events", "; ", "none")
-    out["ethnicity"] = frame["ethnicity"].fillna("").to_numpy()
-    return out
+            cols[f"{o.name}_{point}"] = frame[f"{o.name}_{point}"].to_numpy(dtype="float64")
+    cols["indications"] = _labels(frame, d.indications, "indications", ";", "")
+    cols["response_6mo"] = _responses(frame, d)
+    cols["adverse_events"] = _labels(frame, d.adverse_events, "adverse_events", "; ", "none")
+    cols["ethnicity"] = text("ethnicity")
+    return pd.DataFrame(cols)
 
 
 def _labels(frame: pd.DataFrame, findings, kind: str, sep: str, empty: str) -> list:
@@ -264,13 +264,17 @@ def _number(x) -> str:
     return repr(x)
 
 
-def _numbers(array, values: list) -> list:
-    """:func:`_number` of each value: whole numbers (most doses, ages, rates) as integers at once,
-    the rest one by one, so the text is the same as :func:`_number`'s cell by cell."""
-    whole = np.isfinite(array) & (np.abs(array) < 1e15)
+def _numbers(array) -> list:
+    """:func:`_number` of each value of a float array: missing as "", whole numbers (most doses,
+    ages, rates) as integers at once, the rest one by one; the same text as cell by cell."""
+    out = np.full(len(array), "", dtype=object)
+    finite = np.isfinite(array)
+    whole = finite & (np.abs(array) < 1e15)
     whole[whole] = array[whole] == np.floor(array[whole])
-    ints = np.where(whole, array, 0).astype("int64").astype(str).tolist()
-    return [i if w else _number(v) for i, w, v in zip(ints, whole.tolist(), values)]
+    out[whole] = array[whole].astype("int64").astype(str).tolist()
+    rest = ~whole & ~np.isnan(array)
+    out[rest] = [_number(v) for v in array[rest].tolist()]
+    return out.tolist()
 
 
 def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
@@ -289,14 +293,13 @@ def cohort_csv_text(extraction: Extraction, races: str = "omb") -> str:
     frame = extraction.cohort
     cells = []  # column by column: the same text as cell by cell, without a Python call per cell
     for col in frame.columns:
-        values = frame[col].tolist()
         if frame[col].dtype.kind == "f":
-            cells.append(_numbers(frame[col].to_numpy(dtype="float64"), values))
+            cells.append(_numbers(frame[col].to_numpy(dtype="float64")))
         elif col == "race" and races == "paper":
-            cells.append([PAPER_RACES.get(v, v) for v in values])
+            cells.append([PAPER_RACES.get(v, v) for v in frame[col].tolist()])
         else:
-            cells.append([str(v) for v in values])
-    lines = [",".join(frame.columns)] + [",".join(row) for row in zip(*cells)]
+            cells.append([str(v) for v in frame[col].tolist()])
+    lines = [",".join(frame.columns), *map(",".join, zip(*cells))]
     return "\n".join(lines) + "\n"
 
 
