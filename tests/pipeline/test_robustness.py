@@ -167,7 +167,7 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
                 first.wait()
         err.seek(0)
         stderr = err.read()
-    assert rc == 130
+    assert rc == 130, stderr
     assert "interrupted" in one_error_line(stderr)
     assert outputs(staged) == before
     assert not list(staged.glob(".reports*")) and not list(staged.glob(".figures*"))

@@ -11,7 +11,8 @@ JSON object (data, never shell text).
 - The executed copy is written aside and renamed on success; on failure nothing
   is left at OUTPUT and the last line on screen names the notebook, the cell and
   the exception.
-- Timing and absolute paths that papermill records are removed, so the same
+- Timing, absolute paths, the random id papermill gives its parameters cell and the
+  memory addresses of objects' default reprs are removed, so the same
   inputs give the same executed notebook.
 - ``--gate``: the driver starts the notebook's kernel, has it import what the
   notebook's ``imports`` cell imports (silently: no output, no execution count, no
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -44,6 +46,10 @@ IMPORTS_CELL = "imports"
 GO = "go"
 
 
+#: The memory address in an object's default repr (``<pandas...Styler at 0x7f...>``).
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
 def _kernel_dir(build_dir: Path) -> Path:
     """The build's own Jupyter data folder, holding the project's kernel."""
     kernel.install(build_dir / "kernels" / "kernels", for_build=True)
@@ -51,7 +57,8 @@ def _kernel_dir(build_dir: Path) -> Path:
 
 
 def _scrub(nb_path: Path, source: Path) -> None:
-    """Drop timings, absolute paths and kernel-specific metadata from an executed notebook."""
+    """Drop timings, absolute paths, kernel-specific metadata, the injected cell's random id and
+    memory addresses from an executed notebook: the same inputs give the same bytes."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     pm = nb.get("metadata", {}).get("papermill", {})
     for key in ("start_time", "end_time", "duration", "exception"):
@@ -66,6 +73,13 @@ def _scrub(nb_path: Path, source: Path) -> None:
         if "papermill" in meta:
             for key in ("start_time", "end_time", "duration"):
                 meta["papermill"].pop(key, None)
+        if "injected-parameters" in meta.get("tags", ()):
+            cell["id"] = "injected-parameters"  # papermill gives the cell it adds a random id
+        for out in cell.get("outputs", ()):
+            plain = out.get("data", {}).get("text/plain")
+            if plain is not None:  # an object's default repr names its memory address
+                out["data"]["text/plain"] = [_ADDRESS.sub(">", line) for line in plain] \
+                    if isinstance(plain, list) else _ADDRESS.sub(">", plain)
     nb_path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
                        encoding="utf-8")
 
@@ -96,7 +110,7 @@ def _describe_failure(exc, source: Path) -> str:
     return f"error: notebooks/{source.name}, {where}: {ename}: {evalue}"
 
 
-def _imports_code(source: Path) -> str:
+def imports_code(source: Path) -> str:
     """The notebook's ``imports`` cell, as code that binds no name in the kernel ('' if none)."""
     cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
     code = "".join(next((c.get("source", "") for c in cells if c.get("id") == IMPORTS_CELL), ""))
@@ -117,7 +131,7 @@ def _start_kernel(source: Path, sockets: Path, warm: bool = True):
     from jupyter_core.utils import run_sync
 
     km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets / "kernel"))
-    code = _imports_code(source) if warm else ""
+    code = imports_code(source) if warm else ""
 
     async def start():
         # nbclient starts its kernels with an in-memory history; so does this one

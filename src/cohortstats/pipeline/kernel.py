@@ -3,8 +3,9 @@
 The notebooks' metadata name the kernel :data:`KERNEL`; it runs this environment's
 interpreter whatever other kernels the machine has. The build installs it in its
 own folder (figures drawn with the ``agg`` backend, a fixed hash seed, only errors
-logged); ``make lab`` installs it in the environment (``sys.prefix``), where plots
-show inline.
+logged, and started by :mod:`cohortstats.pipeline.zygote`'s launcher, which forks it from
+the build's warm zygote when there is one); ``make lab`` installs it in the environment
+(``sys.prefix``), where plots show inline.
 """
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["KERNEL", "KERNEL_DISPLAY", "install"]
+__all__ = ["KERNEL", "KERNEL_DISPLAY", "KERNEL_ENV", "install"]
 
 #: The project's kernel name, as the notebooks' metadata give it.
 KERNEL = "lenalidomide-psle"
 #: What JupyterLab shows for it.
 KERNEL_DISPLAY = "Python (lenalidomide bundle)"
 
-_BUILD = {"env": {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"},
-          "extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+#: The build's kernels' environment (the zygote they are forked from runs in it too).
+KERNEL_ENV = {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}
+_BUILD = {"env": KERNEL_ENV, "extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
 
 
 def install(kernels_dir, *, for_build: bool) -> Path:
@@ -41,8 +43,13 @@ def install(kernels_dir, *, for_build: bool) -> Path:
     """
     from ipykernel.kernelspec import get_kernel_dict, write_kernel_spec
 
+    import sys
+
     extra = _BUILD["extra_arguments"] if for_build else None
     overrides = {"display_name": KERNEL_DISPLAY, **({"env": _BUILD["env"]} if for_build else {})}
+    if for_build:
+        overrides["argv"] = [sys.executable, "-m", "cohortstats.pipeline.zygote", "launch",
+                             "-f", "{connection_file}", *extra]
     target = Path(kernels_dir) / KERNEL
     want = {**get_kernel_dict(extra), **overrides}
     try:

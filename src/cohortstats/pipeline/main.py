@@ -36,7 +36,10 @@ from cohortstats.core.errors import OneLineError, shown, shown_path
 from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
 from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
+from cohortstats.pipeline.build import imports_code
+from cohortstats.pipeline.kernel import KERNEL_ENV
 from cohortstats.pipeline.schedule import Driver, run_waves
+from cohortstats.pipeline.zygote import Zygote, enabled as zygote_enabled
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
 from cohortstats.pipeline import profile
 
@@ -241,10 +244,19 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
 
     env = _without_token(os.environ)
-    results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
-                              lambda name, gated: Driver.start(name, out_dir, params, s.build_dir, gated,
-                                                               env),
-                              when_idle, checked_then_running)
+    zygote = None
+    if zygote_enabled(env):  # the notebooks' kernels forked from one process that imported once
+        zygote = Zygote.start([imports_code(notebook_path(n)) for n in todo],
+                              {**env, **KERNEL_ENV})
+        env = {**env, **zygote.env()}
+    try:
+        results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
+                                  lambda name, gated: Driver.start(name, out_dir, params, s.build_dir,
+                                                                   gated, env),
+                                  when_idle, checked_then_running)
+    finally:
+        if zygote is not None:
+            zygote.stop()
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
         finish(r)

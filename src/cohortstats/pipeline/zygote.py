@@ -1,0 +1,271 @@
+"""Kernels forked from one warm process: the build's notebooks start their kernels in milliseconds.
+
+A notebook's kernel spends most of its start importing what the notebook uses (pandas, scipy,
+matplotlib, seaborn, this package), and every notebook of a build imports the same. The build
+therefore starts one *zygote* process (:class:`Zygote`) while it checks its inputs: it imports
+ipykernel and what the build's notebooks' ``imports`` cells import, once, and then forks a
+kernel for each notebook that asks. A forked kernel shares the imported modules with the zygote
+(copy on write) and only runs ipykernel's own start.
+
+The build's kernel spec runs ``python -m cohortstats.pipeline.zygote launch -f <connection
+file> ...`` (:func:`launch`): a small process that jupyter_client starts, watches and signals
+as it would the kernel. It sends its arguments, folder, environment and standard streams to the
+zygote named by ``CS_ZYGOTE`` (a Unix socket), forwards the signals it gets (an interrupt, a
+termination) to the forked kernel, and exits with the kernel's exit code. When the zygote is
+gone the kernel is killed; when the launcher is killed the zygote kills its kernel. Without
+``CS_ZYGOTE`` (the lab, a notebook run alone, ``CS_FORK_KERNELS=0``, a platform other than
+Linux), the launcher becomes the ordinary ipykernel (``exec``): the same kernel, started cold.
+
+The executed notebooks are the same bytes: the kernel is the same ipykernel with the same
+arguments, environment (MPLBACKEND=agg, PYTHONHASHSEED=0) and folder; only its imports were
+done before the fork. The zygote imports, never runs, the notebooks' code, and holds no thread,
+event loop or ZeroMQ context when it forks.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+
+__all__ = ["Zygote", "ENV", "enabled", "launch", "serve"]
+
+#: The environment variable naming the zygote's socket, for the launcher.
+ENV = "CS_ZYGOTE"
+#: Set to 0 to start every kernel cold (the ordinary ipykernel).
+SWITCH = "CS_FORK_KERNELS"
+_FDS = 3  # standard input, output and error, handed to the forked kernel
+_MESSAGE = 1 << 20
+
+
+def enabled(environ=os.environ) -> bool:
+    """Whether the build forks its kernels (Linux, unless ``CS_FORK_KERNELS=0``)."""
+    return sys.platform.startswith("linux") and environ.get(SWITCH, "1") != "0"
+
+
+class Zygote:
+    """The build's zygote process (see the module's docstring); stop it with :meth:`stop`."""
+
+    def __init__(self, proc, folder):
+        self.proc, self.folder = proc, folder
+
+    @classmethod
+    def start(cls, imports: list[str], env: dict) -> "Zygote":
+        """Start a zygote that runs each code of ``imports`` (the notebooks' imports cells, as
+        code binding no name) before it forks kernels; ``env``: the kernels' environment."""
+        import subprocess
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp(prefix="cs-zygote-"))  # a socket's path: 107 bytes at most
+        code = "\n".join(imports)
+        proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve",
+                                 str(folder / "socket")], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, env=env, start_new_session=True, text=True)
+        proc.stdin.write(code)
+        proc.stdin.close()
+        return cls(proc, folder)
+
+    def env(self) -> dict:
+        """What a driver's environment adds, so that its kernels are forked from this zygote."""
+        return {ENV: str(self.folder / "socket")}
+
+    def stop(self) -> None:
+        """End the zygote and any kernel it still has; remove its socket."""
+        import shutil
+        import subprocess
+
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the zygote
+
+
+def serve(path: str, code: str) -> int:
+    """Listen on ``path`` at once, run ``code`` (the imports), then fork a kernel per request."""
+    import selectors
+
+    parent = os.getppid()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(path)
+    listener.listen(64)  # launchers that connect now wait until the imports are done
+    exec(compile(code, "<zygote imports>", "exec"), {})
+    import gc
+
+    import ipykernel.kernelapp  # noqa: F401  (what every kernel imports first)
+
+    gc.collect()
+    gc.freeze()  # the modules' objects stay shared with the kernels (no collection touches them)
+    kernels: dict = {}  # connection -> the kernel's pid
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
+    with selectors.DefaultSelector() as sel:
+        sel.register(listener, selectors.EVENT_READ)
+        try:
+            while not stop and os.getppid() == parent:
+                for key, _ in sel.select(timeout=0.2):
+                    if key.fileobj is listener:
+                        _fork(listener, sel, kernels, selectors.EVENT_READ)
+                    else:  # the launcher went away: its kernel goes too
+                        _kill(kernels.pop(key.fileobj, None))
+                        sel.unregister(key.fileobj)
+                        key.fileobj.close()
+                _reap(sel, kernels)
+        finally:
+            for pid in kernels.values():
+                _kill(pid)
+            listener.close()
+    return 0
+
+
+def _fork(listener, sel, kernels: dict, readable) -> None:
+    conn, _ = listener.accept()
+    try:
+        message, fds, _, _ = socket.recv_fds(conn, _MESSAGE, _FDS)
+        request = json.loads(message)
+    except (OSError, ValueError):
+        conn.close()
+        return
+    pid = os.fork()
+    if pid == 0:  # the kernel
+        code = 1
+        try:
+            sel.close()
+            listener.close()
+            for other in list(kernels):
+                other.close()
+            conn.close()
+            code = _kernel(request, fds)
+        finally:
+            os._exit(code)
+    for fd in fds:
+        os.close(fd)
+    kernels[conn] = pid
+    conn.sendall(str(pid).encode())
+    sel.register(conn, readable)
+
+
+def _kernel(request: dict, fds: list) -> int:
+    """In the forked child: become the kernel the launcher was asked to start."""
+    os.setsid()  # as jupyter_client starts kernels: the terminal's Ctrl-C is the driver's
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    for i, fd in enumerate(fds):
+        os.dup2(fd, i)
+        os.close(fd)
+    if sys.path and sys.path[0] == os.getcwd():  # as `python -m ipykernel_launcher` in its folder
+        sys.path[0] = request["cwd"]
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = [sys.executable, *request["argv"]]
+    from ipykernel import kernelapp
+
+    try:
+        kernelapp.launch_new_instance(argv=request["argv"])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+def _reap(sel, kernels: dict) -> None:
+    """Tell each ended kernel's launcher its exit code."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        for conn, kid in list(kernels.items()):
+            if kid == pid:
+                del kernels[conn]
+                try:
+                    conn.sendall(str(os.waitstatus_to_exitcode(status)).encode())
+                except OSError:
+                    pass
+                sel.unregister(conn)
+                conn.close()
+
+
+def _kill(pid) -> None:
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+# --------------------------------------------------------------------------- the launcher
+
+
+def launch(argv: list[str]) -> int:
+    """The kernel process jupyter_client sees: forked by the zygote, or ipykernel itself."""
+    path = os.environ.get(ENV)
+    conn = _connect(path) if path else None
+    if conn is None:
+        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    socket.send_fds(conn, [json.dumps({"argv": argv, "cwd": os.getcwd(), "env": env}).encode()],
+                    list(range(_FDS)))
+    reply = conn.recv(64)
+    if not reply:
+        return 1
+    pid = int(reply)
+
+    def forward(signum, _frame):
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+                signal.SIGUSR2):
+        signal.signal(sig, forward)
+    status = conn.recv(64)
+    if not status:  # the zygote is gone: so is the kernel
+        forward(signal.SIGKILL, None)
+        return 1
+    code = int(status)
+    return code if code >= 0 else 128 - code
+
+
+def _connect(path: str):
+    """A connection to the zygote at ``path``; None when there is none. A zygote just started
+    may not listen yet: its folder exists, so wait for its socket (a few seconds at most)."""
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            conn.connect(path)
+            return conn
+        except OSError:
+            conn.close()
+            if not os.path.isdir(os.path.dirname(path)) or time.monotonic() > deadline:
+                return None
+            time.sleep(0.01)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve(argv[1], sys.stdin.read())
+    if argv[:1] == ["launch"]:
+        return launch(argv[1:])
+    print("usage: python -m cohortstats.pipeline.zygote serve SOCKET | launch ARGS...", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

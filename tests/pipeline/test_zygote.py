@@ -1,0 +1,140 @@
+"""Kernels forked from the build's zygote (pipeline/zygote.py): the same kernel, started warm.
+
+Each test starts a real zygote and real kernels through jupyter_client with the build's kernel
+spec, as the build does; the zygote imports a module no kernel imports by itself (``wave``), so a
+kernel that has it without importing it was forked from the zygote.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from cohortstats.pipeline import kernel
+from cohortstats.pipeline.zygote import ENV, Zygote
+
+pytestmark = pytest.mark.slow
+
+PROBE = ("import os, sys; print(os.getcwd(), os.getppid(), os.getpid(), 'wave' in sys.modules, "
+         "os.environ['MPLBACKEND'], os.environ['PYTHONHASHSEED'])")
+
+
+@pytest.fixture
+def spec(tmp_path, monkeypatch):
+    """The build's kernel spec, first on JUPYTER_PATH (as build.py puts it)."""
+    kernel.install(tmp_path / "jupyter" / "kernels", for_build=True)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv(ENV, raising=False)
+    (tmp_path / "nb").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def zygote(spec, monkeypatch):
+    z = Zygote.start(["import wave"], {**os.environ, **kernel.KERNEL_ENV})
+    monkeypatch.setenv(ENV, z.env()[ENV])
+    yield z
+    z.stop()
+
+
+def _start(folder):
+    from jupyter_client import KernelManager
+
+    km = KernelManager(kernel_name=kernel.KERNEL, transport="ipc", ip=str(folder / "k"))
+    km.start_kernel(cwd=str(folder / "nb"))
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    return km, kc
+
+
+def _run(kc, code, timeout=60):
+    out = []
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda m: out.append(
+        m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+    return reply["content"], "".join(out).split()
+
+
+def _gone(pid, within=10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_kernel_is_forked_from_the_zygote_in_its_folder_and_environment(zygote, spec):
+    km, kc = _start(spec)
+    try:
+        reply, (cwd, ppid, pid, warm, backend, seed) = _run(kc, PROBE)
+        assert reply["status"] == "ok"
+        assert cwd == str(spec / "nb") and int(ppid) == zygote.proc.pid and warm == "True"
+        assert (backend, seed) == ("agg", "0")  # the build kernel spec's environment
+        # an interrupt (SIGINT to the launcher, as jupyter_client sends it) reaches the kernel
+        kc.execute("import time; time.sleep(60)")
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=20)["content"]
+        assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)  # SIGKILL to the launcher: the zygote kills the kernel
+    assert _gone(int(pid))
+
+
+def test_without_a_zygote_the_launcher_is_the_ordinary_kernel(spec):
+    km, kc = _start(spec)
+    try:
+        reply, (cwd, ppid, pid, warm, backend, seed) = _run(kc, PROBE)
+        assert reply["status"] == "ok" and cwd == str(spec / "nb")
+        # exec'd: the kernel is the process jupyter_client started, and imported nothing ahead
+        assert int(pid) == km.provisioner.process.pid and int(ppid) == os.getpid()
+        assert warm == "False" and (backend, seed) == ("agg", "0")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_stopping_the_zygote_ends_its_kernels(zygote, spec):
+    km, kc = _start(spec)
+    try:
+        _, (_, _, pid, *_) = _run(kc, PROBE)
+        launcher = km.provisioner.process
+        zygote.stop()
+        assert _gone(int(pid))
+        assert launcher.wait(timeout=10) != 0  # the launcher saw its kernel end, and says so
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+
+
+def test_a_kernel_exit_code_is_the_launchers(zygote, spec):
+    km, kc = _start(spec)
+    launcher = km.provisioner.process
+    try:
+        kc.execute("import os; os._exit(3)")
+        assert launcher.wait(timeout=20) == 3
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+
+
+def test_the_terminals_ctrl_c_reaches_neither_zygote_nor_kernel(zygote, spec):
+    # Ctrl-C goes to the terminal's foreground process group: the build's. The zygote and each
+    # kernel lead sessions of their own (as jupyter_client starts kernels), so the build's driver
+    # decides what an interrupt does, as without a zygote.
+    km, kc = _start(spec)
+    try:
+        _, (_, _, pid, *_) = _run(kc, PROBE)
+        assert os.getsid(zygote.proc.pid) == zygote.proc.pid != os.getsid(0)
+        assert os.getsid(int(pid)) == int(pid)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
