@@ -522,3 +522,31 @@ def test_links_open_their_cells_in_a_browser(build):
         finally:
             browser.close()
     assert blocked == [], blocked
+
+
+@pytest.mark.slow
+def test_word_file_kept_for_the_same_results_and_figures(build, tmp_path, monkeypatch):
+    """A publish of the same results and figures reuses the build's Word file (publish._write_word);
+    a figure that changed has it written again."""
+    import shutil
+
+    from cohortstats.pipeline.publish import publish_build
+    from cohortstats.report import word
+
+    monkeypatch.setenv("CS_CHROMIUM", "")  # no PDF: this is about the Word file
+    out = tmp_path / "build" / _out_dir(build).name
+    shutil.copytree(_out_dir(build), out)
+    shutil.rmtree(out / "docx", ignore_errors=True)
+    publish_build(out, "x", tmp_path / "r1", tmp_path / "f1")
+
+    def written_again(*args, **kwargs):
+        raise AssertionError("the Word file was written again")
+
+    monkeypatch.setattr(word, "write_docx", written_again)
+    publish_build(out, "x", tmp_path / "r2", tmp_path / "f2")
+    assert (tmp_path / "r2" / "results.docx").read_bytes() == (tmp_path / "r1" / "results.docx").read_bytes()
+    png = sorted((out / "figures").glob("*.png"))[0]
+    png.write_bytes(png.read_bytes() + b"\0")
+    with pytest.raises(AssertionError, match="written again"):
+        publish_build(out, "x", tmp_path / "r3", tmp_path / "f3")
+    assert not (tmp_path / "r3").exists()  # a failed publish leaves nothing

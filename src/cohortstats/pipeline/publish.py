@@ -184,7 +184,7 @@ class Ahead:
     last notebook's driver starts): nbconvert for the notebook pages (:class:`WarmPages`),
     Chromium for the PDF (:class:`cohortstats.report.pdf.Printer`; not when the build keeps a
     PDF already, which a notebook run again with the same results reuses), and python-docx,
-    imported in a thread (~0.8 s), for the Word file. :func:`publish_build` takes it over;
+    imported in a thread (~0.8 s), for the Word file (not when the build keeps one). :func:`publish_build` takes it over;
     :meth:`close` ends it when the build fails before publishing.
     """
 
@@ -193,7 +193,8 @@ class Ahead:
 
         self.pages: WarmPages | None = WarmPages()
         self.printer = None if (out_dir / _PDF / "results.pdf").is_file() else Printer()
-        threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
+        if not (out_dir / _DOCX / "results.docx").is_file():  # none kept, so one will be written
+            threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
 
     def close(self) -> None:
         for started in (self.printer, self.pages):
@@ -292,6 +293,34 @@ def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
     return wait, printer
 
 
+#: The folder of the build (``build/<digest>/docx/``) that keeps its Word file (:class:`_Kept`).
+_DOCX = "docx"
+
+
+def _write_word(results, payload: str, out_dir: Path, target: Path) -> None:
+    """The Word file, kept in the build folder (``docx/``) for the same results and figures.
+
+    The key is the SHA-256 of results.json's text and of each figure file the document holds;
+    the writer's code is the build's (its digest names the folder). A notebook run again that
+    gives the same results and figures reuses the file instead of writing it again.
+    """
+    from cohortstats.report import word
+
+    h = hashlib.sha256(payload.encode("utf-8"))
+    for o in results.outcomes.values():
+        for name in (o.figure.files if o.figure else ()):
+            h.update(name.encode() + b"\0" + hashlib.sha256((out_dir / "figures" / name).read_bytes()).digest())
+    kept = _Kept(out_dir, _DOCX, h.hexdigest())
+    if not kept.fresh("results.docx"):
+        try:
+            word.write_docx(results, out_dir / "figures", kept.begin() / "results.docx")
+        except BaseException:
+            kept.abandon()
+            raise
+        kept.commit()
+    shutil.copyfile(kept.dir / "results.docx", target)
+
+
 def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_name=None,
                   source=None, ahead: Ahead | None = None) -> dict:
     """Render one build's report and publish it with its figures.
@@ -325,8 +354,6 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
         ``"pdf": "skipped: <why>"`` when Chromium could not print). ``outputs``
         is not part of results.json.
     """
-    from cohortstats.report import word
-
     out_dir, reports, figures = Path(out_dir), Path(reports), Path(figures)
     reports.parent.mkdir(parents=True, exist_ok=True)
     figures.parent.mkdir(parents=True, exist_ok=True)
@@ -349,8 +376,8 @@ def publish_build(out_dir, build_id: str, reports, figures, expected=None, file_
             # Printed without the links: a PDF would hold them as absolute file: URLs of the staging folder.
             pdf_done, printer = _start_pdf(render_html(results, out_dir / "figures"),
                                            staged_reports / "results.pdf", out_dir, printer)
-        with profile.stage("publish: Word (while Chromium prints)"):
-            word.write_docx(results, out_dir / "figures", staged_reports / "results.docx")
+        with profile.stage("publish: Word (while Chromium prints, or kept)"):
+            _write_word(results, payload, out_dir, staged_reports / "results.docx")
         with profile.stage("publish: PDF (waited for)"):
             skipped = pdf_done()
         for keep in KEEP_IN_FIGURES:
