@@ -69,9 +69,12 @@ def profile_table(stages: list, clean: float) -> str:
     """The clean build's stages (CS_PROFILE): each notebook's papermill import, kernel start and
     cells (its import cell apart), then publishing; notebooks 01-03 overlap, so their rows add up to
     more than the wall time."""
-    out = [f"profile of the clean build ({clean:.2f} s wall; seconds per stage, one run)"]
-    for s in stages:
-        out.append(f"  {s['seconds']:7.2f}  {s['stage']}")
+    out = [f"profile of the clean build ({clean:.2f} s wall; per stage: its start and end, in "
+           "seconds from the first stage's start, and its seconds; one run)"]
+    zero = min(s["end"] - s["seconds"] for s in stages) if stages else 0.0
+    for s in sorted(stages, key=lambda s: s["end"] - s["seconds"]):
+        start = s["end"] - s["seconds"] - zero
+        out.append(f"  {start:6.2f} → {s['end'] - zero:6.2f}  {s['seconds']:6.2f}  {s['stage']}")
     return "\n".join(out)
 
 

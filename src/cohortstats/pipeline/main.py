@@ -253,7 +253,7 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
                                   lambda name, gated: Driver.start(name, out_dir, params, s.build_dir,
                                                                    gated, env),
-                                  when_idle, checked_then_running)
+                                  when_idle, checked_then_running, last_early=zygote is not None)
     finally:
         if zygote is not None:
             zygote.stop()

@@ -1,8 +1,9 @@
 """Where a build spends its time: stages timed when ``CS_PROFILE`` names a file (``make bench`` does).
 
 Each process of the build (the pipeline, each notebook's papermill driver) appends one
-JSON line per stage, ``{"stage": ..., "seconds": ...}``, to that file; nothing is
-written otherwise, and nothing of it reaches an output.
+JSON line per stage, ``{"stage": ..., "seconds": ..., "end": ...}`` (``end``: the clock's time,
+so that stages of different processes line up), to that file; nothing is written otherwise,
+and nothing of it reaches an output.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def record(name: str, seconds: float) -> None:
     path = os.environ.get("CS_PROFILE")
     if path:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"stage": name, "seconds": round(seconds, 4)}) + "\n")
+            fh.write(json.dumps({"stage": name, "seconds": round(seconds, 4),
+                                 "end": round(time.time(), 4)}) + "\n")
 
 
 @contextlib.contextmanager

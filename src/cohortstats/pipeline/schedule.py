@@ -133,7 +133,7 @@ def _wait_any(running: list[Driver]) -> list[Driver]:
 
 
 def run_waves(first: list[str], last: str | None, jobs: int, start,
-              when_idle=None, ready=None) -> tuple[list[Outcome], Outcome | None]:
+              when_idle=None, ready=None, last_early=False) -> tuple[list[Outcome], Outcome | None]:
     """Run ``first`` (at most ``jobs`` at once), then ``last`` once they all succeeded.
 
     Parameters
@@ -153,6 +153,10 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
         What must be done before any notebook runs (the build's input checks): the first
         notebooks to run are started gated and warm up while it runs, and get ``go`` when
         it returns; when it raises, they are stopped and nothing is run.
+    last_early : bool
+        Start the last notebook's gated driver with the first wave, beside the ``jobs``
+        (the build does when its kernels are forked from a warm zygote, where warming up is
+        papermill's import and a fork, not a kernel's imports).
 
     Returns
     -------
@@ -163,21 +167,27 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
     waiting = sorted(first, key=lambda n: LONGEST_FIRST.index(n) if n in LONGEST_FIRST else 0)
     running: list[Driver] = []
     warm: Driver | None = None
+    idle = when_idle is None  # called once, when a slot is free for good
     outcomes: dict[str, Outcome] = {}
     try:
         if ready is not None:
             while waiting and len(running) < jobs:
                 running.append(start(waiting.pop(0), True))
+        if last and last_early and first:
+            warm = start(last, True)
+        if ready is not None:
             ready()
             for d in running:
                 d.release(go=True)
         while waiting or running:
-            while waiting and len(running) + (warm is not None) < jobs:
+            while waiting and len(running) + (warm is not None and not last_early) < jobs:
                 running.append(start(waiting.pop(0), False))
-            if last and warm is None and not waiting and len(running) < jobs:
-                warm = start(last, True)
-                if when_idle is not None:
+            if last and not waiting and len(running) < jobs and (warm is None or not idle):
+                if warm is None:
+                    warm = start(last, True)
+                if not idle:
                     when_idle()
+                    idle = True
             for d in _wait_any(running):
                 running.remove(d)
                 outcomes[d.name] = d.outcome()
@@ -191,8 +201,8 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
             return ordered, None
         if warm is None:
             warm = start(last, True)
-            if when_idle is not None:
-                when_idle()
+        if not idle:
+            when_idle()
         warm.release(go=True)
         return ordered, warm.outcome()
     except BaseException:

@@ -105,13 +105,12 @@ def serve(path: str, code: str) -> int:
     gc.collect()
     gc.freeze()  # the modules' objects stay shared with the kernels (no collection touches them)
     kernels: dict = {}  # connection -> the kernel's pid
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(True))
+    for sig in (signal.SIGTERM, signal.SIGINT):  # stop at once, whatever it waits for
+        signal.signal(sig, _stop)
     with selectors.DefaultSelector() as sel:
         sel.register(listener, selectors.EVENT_READ)
         try:
-            while not stop and os.getppid() == parent:
+            while os.getppid() == parent:
                 for key, _ in sel.select(timeout=0.2):
                     if key.fileobj is listener:
                         _fork(listener, sel, kernels, selectors.EVENT_READ)
@@ -120,11 +119,21 @@ def serve(path: str, code: str) -> int:
                         sel.unregister(key.fileobj)
                         key.fileobj.close()
                 _reap(sel, kernels)
+        except _Stopped:
+            pass
         finally:
             for pid in kernels.values():
                 _kill(pid)
             listener.close()
     return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGINT reached the zygote."""
+
+
+def _stop(*_):
+    raise _Stopped
 
 
 def _fork(listener, sel, kernels: dict, readable) -> None:
@@ -135,6 +144,8 @@ def _fork(listener, sel, kernels: dict, readable) -> None:
     except (OSError, ValueError):
         conn.close()
         return
+    stopping = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stopping)  # the child resets their handlers first
     pid = os.fork()
     if pid == 0:  # the kernel
         code = 1
@@ -144,9 +155,10 @@ def _fork(listener, sel, kernels: dict, readable) -> None:
             for other in list(kernels):
                 other.close()
             conn.close()
-            code = _kernel(request, fds)
+            code = _kernel(request, fds, stopping)
         finally:
             os._exit(code)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
     for fd in fds:
         os.close(fd)
     kernels[conn] = pid
@@ -154,11 +166,12 @@ def _fork(listener, sel, kernels: dict, readable) -> None:
     sel.register(conn, readable)
 
 
-def _kernel(request: dict, fds: list) -> int:
+def _kernel(request: dict, fds: list, blocked: set) -> int:
     """In the forked child: become the kernel the launcher was asked to start."""
     os.setsid()  # as jupyter_client starts kernels: the terminal's Ctrl-C is the driver's
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
     for i, fd in enumerate(fds):
         os.dup2(fd, i)
         os.close(fd)
