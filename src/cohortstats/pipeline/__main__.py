@@ -2,4 +2,6 @@
 from cohortstats.pipeline.main import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from cohortstats.core.process import exit_now
+
+    exit_now(main())  # its outputs are written: no interpreter teardown to wait for

@@ -247,7 +247,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)  # the notebook is written, the kernel stopped: no interpreter teardown to wait for
+    from cohortstats.core.process import exit_now
+
+    exit_now(main())  # the notebook is written, the kernel stopped: no interpreter teardown

@@ -281,4 +281,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from cohortstats.core.process import exit_now
+
+    exit_now(main())  # the build waits for the zygote to end: no teardown of what it imported

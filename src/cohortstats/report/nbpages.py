@@ -292,4 +292,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from cohortstats.core.process import exit_now
+
+    exit_now(main())  # the pages are written: the build need not wait for nbconvert's teardown
