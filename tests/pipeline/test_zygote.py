@@ -6,6 +6,7 @@ kernel that has it without importing it was forked from the zygote.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -138,3 +139,30 @@ def test_the_terminals_ctrl_c_reaches_neither_zygote_nor_kernel(zygote, spec):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_driver_is_forked_and_its_error_line_and_exit_code_come_back(tmp_path, monkeypatch):
+    """The drivers' zygote (role "driver"): a notebook that does not exist ends the forked driver
+    with build.py's one line on the launcher's standard error and its exit code (1)."""
+    import subprocess
+    import sys
+
+    from cohortstats.pipeline.zygote import DRIVERS_ENV
+
+    z = Zygote.start([], {**os.environ, **kernel.KERNEL_ENV}, role="driver")
+    try:
+        env = {**os.environ, **z.env(), "CS_PROFILE": str(tmp_path / "profile.jsonl")}
+        proc = subprocess.run([sys.executable, "-m", "cohortstats.pipeline.zygote", "drive",
+                               str(tmp_path / "missing.ipynb"), str(tmp_path / "out.ipynb"),
+                               "--build-dir", str(tmp_path / "build")],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert DRIVERS_ENV in env
+        assert proc.returncode == 1
+        assert proc.stderr.strip().splitlines()[-1].startswith("error: notebooks/missing.ipynb")
+        assert not (tmp_path / "out.ipynb").exists()
+        # forked, the driver found papermill imported already (a cold driver takes ~0.7 s)
+        stages = [json.loads(line) for line in (tmp_path / "profile.jsonl").read_text().splitlines()]
+        assert [s["seconds"] < 0.1 for s in stages if s["stage"] == "missing: papermill imported"] == [True]
+    finally:
+        z.stop()
+    assert z.proc.returncode is not None

@@ -244,19 +244,20 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
 
     env = _without_token(os.environ)
-    zygote = None
-    if zygote_enabled(env):  # the notebooks' kernels forked from one process that imported once
-        zygote = Zygote.start([imports_code(notebook_path(n)) for n in todo],
-                              {**env, **KERNEL_ENV})
-        env = {**env, **zygote.env()}
+    zygotes = []
+    if zygote_enabled(env):  # kernels and drivers forked from processes that imported once
+        zygotes = [Zygote.start([imports_code(notebook_path(n)) for n in todo], {**env, **KERNEL_ENV}),
+                   Zygote.start([], {**env, **KERNEL_ENV}, role="driver")]
+        for z in zygotes:
+            env = {**env, **z.env()}
     try:
         results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
                                   lambda name, gated: Driver.start(name, out_dir, params, s.build_dir,
                                                                    gated, env),
-                                  when_idle, checked_then_running, last_early=zygote is not None)
+                                  when_idle, checked_then_running, last_early=bool(zygotes))
     finally:
-        if zygote is not None:
-            zygote.stop()
+        for z in zygotes:
+            z.stop()
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
         finish(r)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cohortstats.core.notebooks import notebook_path
 from cohortstats.pipeline.build import GO
+from cohortstats.pipeline.zygote import DRIVERS_ENV
 
 __all__ = ["Driver", "Outcome", "run_waves", "tell", "LONGEST_FIRST"]
 
@@ -71,14 +72,16 @@ class Driver:
         """Start ``name``'s driver; ``env``: its environment (default this process's)."""
         source = notebook_path(name)
         target = out_dir / "notebooks" / f"{name}.ipynb"
-        cmd = [sys.executable, "-m", "cohortstats.pipeline.build", str(source), str(target),
+        env = os.environ if env is None else env
+        # forked from the drivers' zygote when the build has one (pipeline/zygote.py)
+        driver = ("cohortstats.pipeline.zygote", "drive") if DRIVERS_ENV in env else ("cohortstats.pipeline.build",)
+        cmd = [sys.executable, "-m", *driver, str(source), str(target),
                "--build-dir", str(build_dir), "--parameters", json.dumps(params)]
         log = tempfile.TemporaryFile("w+", encoding="utf-8")  # never a full pipe, whatever it prints
         proc = subprocess.Popen(cmd + (["--gate"] if gated else []),
                                 stdin=subprocess.PIPE if gated else subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, text=True,
-                                env={**(os.environ if env is None else env), "MPLBACKEND": "agg",
-                                     "PYTHONHASHSEED": "0"})
+                                env={**env, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"})
         return cls(name, proc, log)
 
     def release(self, go: bool) -> None:

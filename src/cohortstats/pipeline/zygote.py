@@ -1,4 +1,4 @@
-"""Kernels forked from one warm process: the build's notebooks start their kernels in milliseconds.
+"""Kernels and drivers forked from warm processes: a notebook's kernel and driver start in milliseconds.
 
 A notebook's kernel spends most of its start importing what the notebook uses (pandas, scipy,
 matplotlib, seaborn, this package), and every notebook of a build imports the same. The build
@@ -16,6 +16,13 @@ gone the kernel is killed; when the launcher is killed the zygote kills its kern
 ``CS_ZYGOTE`` (the lab, a notebook run alone, ``CS_FORK_KERNELS=0``, a platform other than
 Linux), the launcher becomes the ordinary ipykernel (``exec``): the same kernel, started cold.
 
+The notebooks' papermill drivers are forked the same way from a second zygote (role
+``driver``), which imports papermill once: the build starts ``python -m
+cohortstats.pipeline.zygote drive <build.py's arguments>`` (its launcher, named by
+``CS_ZYGOTE_DRIVERS``), whose standard input (the gate), output and error the forked driver
+takes over, and whose exit code is the driver's; without that zygote the launcher becomes
+``python -m cohortstats.pipeline.build``.
+
 The executed notebooks are the same bytes: the kernel is the same ipykernel with the same
 arguments, environment (MPLBACKEND=agg, PYTHONHASHSEED=0) and folder; only its imports were
 done before the fork. The zygote imports, never runs, the notebooks' code, and holds no thread,
@@ -31,8 +38,14 @@ import sys
 
 __all__ = ["Zygote", "ENV", "enabled", "launch", "serve"]
 
-#: The environment variable naming the zygote's socket, for the launcher.
+#: The environment variable naming the kernels' zygote's socket, for the kernel launcher.
 ENV = "CS_ZYGOTE"
+#: The environment variable naming the drivers' zygote's socket, for the driver launcher.
+DRIVERS_ENV = "CS_ZYGOTE_DRIVERS"
+#: What each role's zygote imports before it forks (beside the code it is given), and the
+#: module its launcher runs instead when there is no zygote.
+_ROLES = {"kernel": ("ipykernel.kernelapp", "ipykernel_launcher"),
+          "driver": ("cohortstats.pipeline.build", "cohortstats.pipeline.build")}
 #: Set to 0 to start every kernel cold (the ordinary ipykernel).
 SWITCH = "CS_FORK_KERNELS"
 _FDS = 3  # standard input, output and error, handed to the forked kernel
@@ -47,29 +60,30 @@ def enabled(environ=os.environ) -> bool:
 class Zygote:
     """The build's zygote process (see the module's docstring); stop it with :meth:`stop`."""
 
-    def __init__(self, proc, folder):
-        self.proc, self.folder = proc, folder
+    def __init__(self, proc, folder, role="kernel"):
+        self.proc, self.folder, self.role = proc, folder, role
 
     @classmethod
-    def start(cls, imports: list[str], env: dict) -> "Zygote":
+    def start(cls, imports: list[str], env: dict, role: str = "kernel") -> "Zygote":
         """Start a zygote that runs each code of ``imports`` (the notebooks' imports cells, as
-        code binding no name) before it forks kernels; ``env``: the kernels' environment."""
+        code binding no name) before it forks a kernel (``role="kernel"``) or a notebook's
+        papermill driver (``role="driver"``) per request; ``env``: their environment."""
         import subprocess
         import tempfile
         from pathlib import Path
 
         folder = Path(tempfile.mkdtemp(prefix="cs-zygote-"))  # a socket's path: 107 bytes at most
         code = "\n".join(imports)
-        proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve",
+        proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve", role,
                                  str(folder / "socket")], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, env=env, start_new_session=True, text=True)
         proc.stdin.write(code)
         proc.stdin.close()
-        return cls(proc, folder)
+        return cls(proc, folder, role)
 
     def env(self) -> dict:
-        """What a driver's environment adds, so that its kernels are forked from this zygote."""
-        return {ENV: str(self.folder / "socket")}
+        """What a process's environment adds, so that its launchers ask this zygote."""
+        return {ENV if self.role == "kernel" else DRIVERS_ENV: str(self.folder / "socket")}
 
     def stop(self) -> None:
         """End the zygote and any kernel it still has; remove its socket."""
@@ -89,18 +103,24 @@ class Zygote:
 # --------------------------------------------------------------------------- the zygote
 
 
-def serve(path: str, code: str) -> int:
-    """Listen on ``path`` at once, run ``code`` (the imports), then fork a kernel per request."""
+def serve(role: str, path: str, code: str) -> int:
+    """Listen on ``path`` at once, run ``code`` (the imports), then fork a ``role`` per request."""
+    import importlib
     import selectors
 
     parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
+    if role == "driver":  # what a driver imports first: papermill, without the IRI grammar
+        from cohortstats.core.imports import without_iri_grammar
+
+        without_iri_grammar()
+        importlib.import_module("papermill")
+        importlib.import_module("ipykernel.kernelspec")
+    importlib.import_module(_ROLES[role][0])
     exec(compile(code, "<zygote imports>", "exec"), {})
     import gc
-
-    import ipykernel.kernelapp  # noqa: F401  (what every kernel imports first)
 
     gc.collect()
     gc.freeze()  # the modules' objects stay shared with the kernels (no collection touches them)
@@ -113,7 +133,7 @@ def serve(path: str, code: str) -> int:
             while os.getppid() == parent:
                 for key, _ in sel.select(timeout=0.2):
                     if key.fileobj is listener:
-                        _fork(listener, sel, kernels, selectors.EVENT_READ)
+                        _fork(listener, sel, kernels, selectors.EVENT_READ, role)
                     else:  # the launcher went away: its kernel goes too
                         _kill(kernels.pop(key.fileobj, None))
                         sel.unregister(key.fileobj)
@@ -136,7 +156,7 @@ def _stop(*_):
     raise _Stopped
 
 
-def _fork(listener, sel, kernels: dict, readable) -> None:
+def _fork(listener, sel, kernels: dict, readable, role: str) -> None:
     conn, _ = listener.accept()
     try:
         message, fds, _, _ = socket.recv_fds(conn, _MESSAGE, _FDS)
@@ -155,7 +175,7 @@ def _fork(listener, sel, kernels: dict, readable) -> None:
             for other in list(kernels):
                 other.close()
             conn.close()
-            code = _kernel(request, fds, stopping)
+            code = _child(role, request, fds, stopping)
         finally:
             os._exit(code)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
@@ -166,9 +186,9 @@ def _fork(listener, sel, kernels: dict, readable) -> None:
     sel.register(conn, readable)
 
 
-def _kernel(request: dict, fds: list, blocked: set) -> int:
-    """In the forked child: become the kernel the launcher was asked to start."""
-    os.setsid()  # as jupyter_client starts kernels: the terminal's Ctrl-C is the driver's
+def _child(role: str, request: dict, fds: list, blocked: set) -> int:
+    """In the forked child: become the kernel, or the driver, the launcher was asked to start."""
+    os.setsid()  # the terminal's Ctrl-C reaches the launcher, which forwards it
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
@@ -181,9 +201,13 @@ def _kernel(request: dict, fds: list, blocked: set) -> int:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = [sys.executable, *request["argv"]]
-    from ipykernel import kernelapp
-
     try:
+        if role == "driver":
+            from cohortstats.pipeline import build
+
+            return build.main(request["argv"])
+        from ipykernel import kernelapp
+
         kernelapp.launch_new_instance(argv=request["argv"])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
@@ -221,13 +245,15 @@ def _kill(pid) -> None:
 # --------------------------------------------------------------------------- the launcher
 
 
-def launch(argv: list[str]) -> int:
-    """The kernel process jupyter_client sees: forked by the zygote, or ipykernel itself."""
-    path = os.environ.get(ENV)
+def launch(argv: list[str], role: str = "kernel") -> int:
+    """The process its parent sees (jupyter_client a kernel, the build a notebook's driver):
+    forked by the role's zygote, or, without one, the role's module itself (``exec``)."""
+    variable = ENV if role == "kernel" else DRIVERS_ENV
+    path = os.environ.get(variable)
     conn = _connect(path) if path else None
     if conn is None:
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
-    env = {k: v for k, v in os.environ.items() if k != ENV}
+        os.execv(sys.executable, [sys.executable, "-m", _ROLES[role][1], *argv])
+    env = {k: v for k, v in os.environ.items() if k != variable}
     socket.send_fds(conn, [json.dumps({"argv": argv, "cwd": os.getcwd(), "env": env}).encode()],
                     list(range(_FDS)))
     reply = conn.recv(64)
@@ -273,10 +299,13 @@ def _connect(path: str):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
-        return serve(argv[1], sys.stdin.read())
+        return serve(argv[1], argv[2], sys.stdin.read())
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
-    print("usage: python -m cohortstats.pipeline.zygote serve SOCKET | launch ARGS...", file=sys.stderr)
+    if argv[:1] == ["drive"]:
+        return launch(argv[1:], role="driver")
+    print("usage: python -m cohortstats.pipeline.zygote serve ROLE SOCKET | launch ARGS... | "
+          "drive ARGS...", file=sys.stderr)
     return 2
 
 
