@@ -127,13 +127,21 @@ def serve(role: str, path: str, code: str) -> int:
     kernels: dict = {}  # connection -> the kernel's pid
     for sig in (signal.SIGTERM, signal.SIGINT):  # stop at once, whatever it waits for
         signal.signal(sig, _stop)
+    # A child that ends wakes the loop at once (its launcher, and the build, wait for its code).
+    woken, wake = os.pipe()
+    os.set_blocking(wake, False)
+    signal.set_wakeup_fd(wake)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
     with selectors.DefaultSelector() as sel:
         sel.register(listener, selectors.EVENT_READ)
+        sel.register(woken, selectors.EVENT_READ)
         try:
             while os.getppid() == parent:
-                for key, _ in sel.select(timeout=0.2):
+                for key, _ in sel.select(timeout=0.5):
                     if key.fileobj is listener:
                         _fork(listener, sel, kernels, selectors.EVENT_READ, role)
+                    elif key.fileobj == woken:
+                        os.read(woken, 512)
                     else:  # the launcher went away: its kernel goes too
                         _kill(kernels.pop(key.fileobj, None))
                         sel.unregister(key.fileobj)
@@ -189,6 +197,7 @@ def _fork(listener, sel, kernels: dict, readable, role: str) -> None:
 def _child(role: str, request: dict, fds: list, blocked: set) -> int:
     """In the forked child: become the kernel, or the driver, the launcher was asked to start."""
     os.setsid()  # the terminal's Ctrl-C reaches the launcher, which forwards it
+    os.close(signal.set_wakeup_fd(-1))  # the zygote's wake-up pipe is not the child's
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
