@@ -128,9 +128,9 @@ def _kept_ahead_only(request, monkeypatch):
     (``cohortstats.inputs.omop.ahead``); the plain plan, the fallback when a statement fails, only
     where a test says so (``@pytest.mark.one_by_one``). A silent fallback gives the same results
     and would hide a broken chain."""
-    import sys
+    import importlib
 
-    module = sys.modules["cohortstats.inputs.omop.extract"]
+    module = importlib.import_module("cohortstats.inputs.omop.extract")
     real, calls = module._plain, []
 
     def plain(*args, **kwargs):
