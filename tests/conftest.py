@@ -10,7 +10,7 @@ from cohortstats.core.imports import without_iri_grammar  # noqa: E402
 
 without_iri_grammar()
 
-# The session's shared whole builds (fixtures built, twin, redcap, omop, copy_of_built).
+# The session's shared whole builds (fixtures built, redcap, omop, copy_of_built).
 pytest_plugins = ["support.builds"]
 
 

@@ -9,9 +9,6 @@ and gets a :class:`Build` once it has finished:
 
 - ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
   built report reads this one.
-- ``twin``: a second clean build of the same inputs in its own folder, made at the
-  same time (two clean builds must be byte-identical, and two builds in different
-  BUILD folders must not meet).
 - ``redcap``: ``make report REDCAP=…`` of the demo REDCap export of the shipped
   cohort's ten patients (``cohortstats.inputs.redcap.demo``).
 - ``omop``: ``make report CDM=duckdb://…`` of the demo OMOP CDM of the same ten patients
@@ -151,7 +148,6 @@ def prepare_omop(folder: Path) -> dict:
 #: The background builds: fixture name -> how to make its Build in a folder.
 BUILDS = {
     "built": lambda folder: Build("built", folder),
-    "twin": lambda folder: Build("twin", folder),
     "redcap": lambda folder: Build("redcap", folder, prepare_redcap),
     "omop": lambda folder: Build("omop", folder, prepare_omop),
 }
@@ -241,12 +237,6 @@ def _finished(name: str) -> Build:
 def built() -> Build:
     """A clean ``make report`` of the shipped cohort (read it, never write into it)."""
     return _finished("built")
-
-
-@pytest.fixture(scope="session")
-def twin() -> Build:
-    """A second clean build of the shipped cohort, made at the same time as ``built``."""
-    return _finished("twin")
 
 
 @pytest.fixture(scope="session")
