@@ -16,10 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-import matplotlib
 import pytest
 
-matplotlib.use("agg")
+os.environ.setdefault("MPLBACKEND", "agg")  # as conftest: matplotlib reads it when imported
 # As the build's processes do (see there): nbformat without jsonschema's IRI grammar.
 from cohortstats.core.imports import without_iri_grammar  # noqa: E402
 

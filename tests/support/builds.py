@@ -179,8 +179,12 @@ def _build(name: str) -> Build:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Unit tests first, so they run while the background builds are made."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+    """Tests that read no background build first (the unit tests, then the slow tests that need
+    none: the notebooks in process, builds that stop before a notebook), so they run while the
+    background builds are made; those that wait for a build last."""
+    def waits(item):
+        return any(name in BUILDS for name in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: (waits(item), item.get_closest_marker("slow") is not None))
 
 
 def pytest_collection_finish(session):
