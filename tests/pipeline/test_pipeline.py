@@ -175,8 +175,8 @@ def test_a_second_build_gives_the_same_bytes_and_a_broken_python3_kernel_does_no
     broken 'python3' kernel does not matter: the build uses its own kernel.
 
     In a copy of the session build's build/ alone: 04-claims runs again in its own kernel (its
-    stamp removed), the notebook pages are rendered and the PDF printed again (their kept copies
-    removed), and everything is published into empty reports/ and figures/. Every published
+    stamp removed), the notebook pages are rendered, the PDF printed and the Word file written
+    again (their kept copies removed), and everything is published into empty reports/ and figures/. Every published
     byte equals the session build's. (The other notebooks' results and figures in another
     process: test_the_notebooks_in_process_and_in_their_kernels_give_the_same_bytes; their
     executed notebooks' pages are among the bytes compared here.)
@@ -186,6 +186,7 @@ def test_a_second_build_gives_the_same_bytes_and_a_broken_python3_kernel_does_no
     (out / "notebooks" / ".04-claims.source").unlink()
     shutil.rmtree(out / "pages")
     shutil.rmtree(out / "pdf")
+    shutil.rmtree(out / "docx", ignore_errors=True)  # where a build keeps its Word file (main since 2026-12-07)
     kdir = tmp_path / "jupyter" / "kernels" / "python3"
     kdir.mkdir(parents=True)
     (kdir / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
