@@ -1,25 +1,29 @@
 """Fixtures every test may use; the shared builds are :mod:`support.builds` (loaded with ``-p``)."""
 from __future__ import annotations
 
-import matplotlib
+import os
+import sys
+
 import pytest
 
-matplotlib.use("agg")
+# What matplotlib.use("agg") did, without importing matplotlib where nothing draws (the xdist
+# controller, and workers until a test draws): matplotlib reads it when it is first imported.
+os.environ.setdefault("MPLBACKEND", "agg")
 # As the build's processes do (see there): nbformat without jsonschema's IRI grammar.
 from cohortstats.core.imports import without_iri_grammar  # noqa: E402
 
 without_iri_grammar()
 
-# The session's shared whole builds (fixtures built, twin, scenario, redcap, omop, copy_of_built).
+# The session's shared whole builds (fixtures built, redcap, omop, copy_of_built).
 pytest_plugins = ["support.builds"]
 
 
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
+    plt = sys.modules.get("matplotlib.pyplot")  # only where a test drew (importing it costs ~0.4 s)
+    if plt is not None:
+        plt.close("all")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ API must give the same cohort, ask for no identifier or date field, and never sh
 import json
 
 import pytest
-import responses
 
 from cohortstats.inputs.redcap import RedcapError, read_export
 from cohortstats.inputs.redcap.api import TOKEN_VARIABLE, api_host, api_token, fetch_export
@@ -78,6 +77,8 @@ def test_utf8_without_a_charset(fake, tmp_path):
 
 def _refusing(status, body, content_type):
     """A server answering every request with ``status`` and ``body`` (which may hold the token)."""
+    import responses  # here, not when the suite is collected
+
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     mock.add(responses.POST, URL, status=status, body=body, content_type=content_type)
     return mock

@@ -1,7 +1,8 @@
 """``make report REDCAP_URL=… REDCAP_MAPPING=…`` in the pipeline's own process, HTTP mocked with
 ``responses`` as PyCap's tests mock REDCap (support.redcap_api): the parameters, the errors (one
 line, never the token), the build keyed by what was fetched, no token in a notebook's environment.
-The whole build through make, over real HTTP, is tests/pipeline/test_redcap_report.py."""
+Through make, over real HTTP: tests/pipeline/test_redcap_report.py (a REDCap export's whole build,
+and the API's parameters, fetch and one line through make)."""
 import hashlib
 import signal
 
@@ -12,7 +13,7 @@ from cohortstats.inputs.redcap.api import TOKEN_VARIABLE
 from cohortstats.pipeline import main as pipeline
 from cohortstats.pipeline.sources import from_redcap
 
-from support.redcap_api import TOKEN, URL, FakeRedcap, mocked
+from support.redcap_api import TOKEN, URL, FakeRedcap, mocked, served
 
 
 @pytest.fixture
@@ -97,3 +98,57 @@ def test_no_notebook_process_holds_the_token():
     environ = {TOKEN_VARIABLE: TOKEN, "MAKEFLAGS": f" -- {TOKEN_VARIABLE}={TOKEN}", "HOME": "/root",
                "CS_REDCAP_URL": URL}
     assert pipeline._without_token(environ) == {"HOME": "/root", "CS_REDCAP_URL": URL}
+
+
+def test_over_http_the_api_gives_the_exports_cohort_and_the_token_is_in_no_file(fake, tmp_path, monkeypatch):
+    """The project fetched over real HTTP (the fake served on 127.0.0.1, no mock in ``requests``)
+    gives the cohort file the export's own files give, byte for byte, and the same notes after
+    the API's own: so its report is the session ``redcap`` build's, which ``make report REDCAP=…``
+    makes end to end, but for that first note. The token was sent with every request and is in no
+    file written and no line said."""
+    from cohortstats.inputs.redcap.demo import write_demo_export
+
+    monkeypatch.setenv(TOKEN_VARIABLE, TOKEN)
+    said = []
+    with served(fake) as url:
+        csv, source = from_redcap("", "", fake.mapping, tmp_path / "api", say=said.append, url=url)
+    host = url.split("/")[2]
+    records, dictionary, mapping = write_demo_export(tmp_path / "export")
+    csv_files, source_files = from_redcap(records, dictionary, mapping, tmp_path / "files", say=lambda _: None)
+    assert csv.read_bytes() == csv_files.read_bytes()
+    assert source.notes[0].startswith(f"Fetched from the REDCap API at {host} (PyCap)")
+    assert source.notes[1:] == source_files.notes
+    assert "3 identifier field(s)" in source.notes[2]
+    fetched = tmp_path / "api" / "redcap"
+    assert [f[0] for f in source.files] == ["records.csv", "dictionary.csv", "mapping.yml"]
+    assert [f[1] for f in source.files[:2]] == [hashlib.sha256((fetched / n).read_bytes()).hexdigest()
+                                                for n in ("records.csv", "dictionary.csv")]
+    assert said[0] == f"  fetched 10 records from the REDCap API at {host}"
+    assert all(f["token"] == [TOKEN] for f in fake.forms) and len(fake.forms) == 3  # one fetch: three requests
+    written = [p for p in (tmp_path / "api").rglob("*") if p.is_file()]
+    assert len(written) == 4  # cohort.csv, source.json, redcap/records.csv, redcap/dictionary.csv
+    assert not [p for p in written if TOKEN.encode() in p.read_bytes().upper()]
+    assert not [s for s in said if TOKEN in s]
+
+
+def test_no_notebook_process_is_given_the_token(env, fake, capsys, monkeypatch):
+    """The build started with the token in its environment (and in MAKEFLAGS, as when given on
+    make's command line) starts its notebooks' drivers without it: the environment the build
+    hands each driver, caught at ``Driver.start``, the build stopped there."""
+    from cohortstats.pipeline import schedule
+
+    env.setenv("MAKEFLAGS", f" -- {TOKEN_VARIABLE}={TOKEN}")
+    given = []
+
+    def start(name, out_dir, params, build_dir, gated, environ):
+        given.append((name, environ))
+        raise KeyboardInterrupt  # the build stops here, as on Ctrl-C
+
+    monkeypatch.setattr(schedule.Driver, "start", staticmethod(start))
+    with mocked(fake):
+        rc, out, err = _main(capsys)
+    assert rc == 130 and given, err
+    for name, environ in given:
+        assert TOKEN_VARIABLE not in environ and "MAKEFLAGS" not in environ, name
+        assert not [k for k, v in environ.items() if TOKEN in v], name
+        assert environ.get("CS_REDCAP_URL") == URL  # the rest of the environment is handed over

@@ -54,14 +54,18 @@ def test_malformed_csv_gives_one_line_or_a_cohort(tmp_path, header, rows, newlin
 
 
 @pytest.fixture
-def staged(built, scenario, tmp_path):
+def staged(built, redcap, tmp_path):
     """A folder whose build/ holds the shipped cohort's finished build, and whose reports/ and
-    figures/ hold another build's report (the scenario's): the "previous" report a failure must
-    leave alone. A build of the shipped cohort here has only publishing left to do."""
+    figures/ hold another build's report (the REDCap export's): the "previous" report a failure
+    must leave alone. A build of the shipped cohort here has only publishing left to do."""
     shutil.copytree(built.folder / "build", tmp_path / "build", symlinks=True)
     (tmp_path / "build" / ".lock").unlink(missing_ok=True)
     for part in ("reports", "figures"):
-        shutil.copytree(scenario.folder / part, tmp_path / part)
+        shutil.copytree(redcap.folder / part, tmp_path / part)
+    # its figures' CSVs hold the same numbers as the shipped build's: a file only the previous
+    # report has, so that a figures/ swapped in would show too
+    (tmp_path / "figures" / "previous.txt").write_text("the previous report's figures\n")
+    assert tree_bytes(tmp_path / "reports") != tree_bytes(built.reports)
     return tmp_path
 
 
@@ -212,21 +216,35 @@ def test_one_patient_gives_a_report_saying_what_was_not_computed(tmp_path):
 
 @pytest.mark.slow
 def test_a_file_name_full_of_shell_is_only_a_name(copy_of_built):
-    """A cohort named with $(shell ...), backticks, quotes, ; and a leading dash, through make.
+    """A cohort named with $(shell ...), backticks, quotes, ; and a leading dash, through make,
+    given as a link in a folder whose name identifies a patient (St_Marys_Hospital) to a file
+    whose name identifies one (John_Smith_MRN12345.csv).
 
-    The shipped bytes under that name: the notebooks of the session build are reused
-    (the name is not part of the analysis), and the report is published under the name.
+    The shipped bytes under that name: the notebooks of the session build are reused (the
+    name is not part of the analysis; they read build/<digest>/input/cohort.csv), and the
+    report is published under the base name given, and nothing of the folder or the link's
+    target is shown anywhere it publishes or prints.
     """
     folder = copy_of_built
-    path = folder / SHELL_NAME
-    shutil.copyfile(SHIPPED, path)
+    hospital = folder / "St_Marys_Hospital"
+    hospital.mkdir()
+    shutil.copyfile(SHIPPED, hospital / "John_Smith_MRN12345.csv")
+    path = hospital / SHELL_NAME
+    path.symlink_to("John_Smith_MRN12345.csv")
     proc = run_make("report", folder, COHORT=path)
     assert proc.returncode == 0, proc.stderr
+    assert "running" not in proc.stdout
     for where in (ROOT, ROOT / "notebooks", folder, folder / "build"):
         assert not list(where.rglob("PWNED*")) if where == folder else \
             not list(where.glob("PWNED*")), where
     results = json.loads((folder / "reports" / "results.json").read_text(encoding="utf-8"))
     assert results["provenance"]["file"] == SHELL_NAME
+    published = {**tree_bytes(folder / "reports"), **tree_bytes(folder / "figures")}
+    published["stdout"], published["stderr"] = proc.stdout.encode(), proc.stderr.encode()
+    assert len(published) > 15
+    for name, data in published.items():
+        for secret in (b"St_Marys", b"John_Smith", b"MRN12345"):
+            assert secret not in data, (name, secret)
 
 
 def _cohort_with(tmp_path, name, edit):

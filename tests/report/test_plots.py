@@ -1,19 +1,27 @@
 """Figures: what was drawn, checked against numbers computed independently with pandas."""
 import hashlib
 
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.collections import PathCollection
-from matplotlib.colors import to_hex
-from matplotlib.container import ErrorbarContainer
 
 from cohortstats.inputs import cohortfile
-from cohortstats.report import plots
 from cohortstats.core.outcomes import describe as describe_outcome
 from support import HEADER, SHIPPED
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drawing():
+    """matplotlib, seaborn and cohortstats.report.plots, imported when this module's tests run,
+    not when it is collected: every xdist worker collects every module (this import ~1 s of CPU)."""
+    global matplotlib, plt, PathCollection, to_hex, ErrorbarContainer, plots
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+    from matplotlib.container import ErrorbarContainer
+
+    from cohortstats.report import plots
 
 B = np.array([35, 7.5, 12.5, np.nan, 20])
 F = np.array([30, 7.5, 5, 10, 25])

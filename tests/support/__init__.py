@@ -16,10 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-import matplotlib
 import pytest
 
-matplotlib.use("agg")
+os.environ.setdefault("MPLBACKEND", "agg")  # as conftest: matplotlib reads it when imported
 # As the build's processes do (see there): nbformat without jsonschema's IRI grammar.
 from cohortstats.core.imports import without_iri_grammar  # noqa: E402
 
@@ -47,6 +46,37 @@ HEADER = ("patient_id,sex,race,prednisone_mg_baseline,prednisone_mg_6mo,"
 #: make variables and environment variables that must not leak from the caller into a build.
 PARAMETERS = ("COHORT", "OUTCOMES", "METHOD", "CONF_LEVEL", "ALPHA", "PUBLISHED", "SEED", "BUILD",
               "REPORTS", "FIGURES", "JOBS")
+
+
+# --------------------------------------------------------------------------- a user's cohort
+
+
+#: The outcomes analysed in :func:`write_scenario`'s cohort.
+SCENARIO_OUTCOMES = ("prednisone_mg", "esr_mm_hr", "c3", "same", "flat")
+
+
+def write_scenario(path: Path) -> Path:
+    """A user's cohort (ids A01..A10) exercising several paths at once, written to ``path``.
+
+    - ``esr_mm_hr_6mo`` of the first patient raised by 40 mm/h (2 -> 42): the ESR
+      follow-up claims must turn "not reproduced", no other claim may move;
+    - an added outcome ``c3`` (not described in data/outcomes.yml): baseline
+      60, 63, ..., 87; 6 months 70, 74, ..., 106, the last patient's not recorded;
+    - ``same``: every patient unchanged (5, 6, ..., 14 at both times);
+    - ``flat``: every value 7.
+    """
+    import pandas as pd
+
+    df = pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+    n = len(df)
+    df["patient_id"] = df["patient_id"].str.replace("R", "A")
+    df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
+    df["c3_baseline"] = [str(60 + 3 * i) for i in range(n)]
+    df["c3_6mo"] = [str(70 + 4 * i) for i in range(n - 1)] + [""]
+    df["same_baseline"] = df["same_6mo"] = [str(5 + i) for i in range(n)]
+    df["flat_baseline"] = df["flat_6mo"] = ["7"] * n
+    df.to_csv(path, index=False)
+    return path
 
 
 # --------------------------------------------------------------------------- running builds

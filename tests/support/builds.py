@@ -9,12 +9,6 @@ and gets a :class:`Build` once it has finished:
 
 - ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
   built report reads this one.
-- ``twin``: a second clean build of the same inputs in its own folder, made at the
-  same time (two clean builds must be byte-identical, and two builds in different
-  BUILD folders must not meet).
-- ``scenario``: a user's cohort exercising several paths in one build: one ESR
-  altered, an added outcome with a missing value, an outcome unchanged in every
-  patient, an outcome with every value identical.
 - ``redcap``: ``make report REDCAP=…`` of the demo REDCap export of the shipped
   cohort's ten patients (``cohortstats.inputs.redcap.demo``).
 - ``omop``: ``make report CDM=duckdb://…`` of the demo OMOP CDM of the same ten patients
@@ -128,39 +122,6 @@ class Build:
         return self
 
 
-def _frame():
-    import pandas as pd
-
-    return pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
-
-
-def prepare_scenario(folder: Path) -> dict:
-    """A user's cohort (ids A01..A10) exercising several paths of one build.
-
-    - ``esr_mm_hr_6mo`` of the first patient raised by 40 mm/h (2 -> 42): the ESR
-      follow-up claims must turn "not reproduced", no other claim may move;
-    - an added outcome ``c3`` (not described in data/outcomes.yml): baseline
-      60, 63, ..., 87; 6 months 70, 74, ..., 106, the last patient's not recorded;
-    - ``same``: every patient unchanged (5, 6, ..., 14 at both times);
-    - ``flat``: every value 7.
-    """
-    df = _frame()
-    n = len(df)
-    df["patient_id"] = df["patient_id"].str.replace("R", "A")
-    df.loc[0, "esr_mm_hr_6mo"] = str(int(float(df.loc[0, "esr_mm_hr_6mo"])) + 40)
-    df["c3_baseline"] = [str(60 + 3 * i) for i in range(n)]
-    df["c3_6mo"] = [str(70 + 4 * i) for i in range(n - 1)] + [""]
-    df["same_baseline"] = df["same_6mo"] = [str(5 + i) for i in range(n)]
-    df["flat_baseline"] = df["flat_6mo"] = ["7"] * n
-    # Given as <folder>/St_Marys_Hospital/altered.csv, a link to a file whose name
-    # identifies a patient: the report may show "altered.csv" only.
-    hospital = folder / "St_Marys_Hospital"
-    hospital.mkdir()
-    df.to_csv(hospital / "John_Smith_MRN12345.csv", index=False)
-    (hospital / "altered.csv").symlink_to("John_Smith_MRN12345.csv")
-    return {"COHORT": hospital / "altered.csv"}
-
-
 def prepare_redcap(folder: Path) -> dict:
     """The demo REDCap export (records, data dictionary, mapping) of the shipped cohort."""
     from cohortstats.inputs.redcap.demo import write_demo_export
@@ -187,9 +148,6 @@ def prepare_omop(folder: Path) -> dict:
 #: The background builds: fixture name -> how to make its Build in a folder.
 BUILDS = {
     "built": lambda folder: Build("built", folder),
-    "twin": lambda folder: Build("twin", folder),
-    "scenario": lambda folder: Build("scenario", folder, prepare_scenario,
-                                     OUTCOMES="prednisone_mg,esr_mm_hr,c3,same,flat"),
     "redcap": lambda folder: Build("redcap", folder, prepare_redcap),
     "omop": lambda folder: Build("omop", folder, prepare_omop),
 }
@@ -221,8 +179,12 @@ def _build(name: str) -> Build:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Unit tests first, so they run while the background builds are made."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is not None)
+    """Tests that read no background build first (the unit tests, then the slow tests that need
+    none: the notebooks in process, builds that stop before a notebook), so they run while the
+    background builds are made; those that wait for a build last."""
+    def waits(item):
+        return any(name in BUILDS for name in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: (waits(item), item.get_closest_marker("slow") is not None))
 
 
 def pytest_collection_finish(session):
@@ -279,18 +241,6 @@ def _finished(name: str) -> Build:
 def built() -> Build:
     """A clean ``make report`` of the shipped cohort (read it, never write into it)."""
     return _finished("built")
-
-
-@pytest.fixture(scope="session")
-def twin() -> Build:
-    """A second clean build of the shipped cohort, made at the same time as ``built``."""
-    return _finished("twin")
-
-
-@pytest.fixture(scope="session")
-def scenario() -> Build:
-    """See :func:`prepare_scenario`."""
-    return _finished("scenario")
 
 
 @pytest.fixture(scope="session")

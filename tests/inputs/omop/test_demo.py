@@ -9,7 +9,6 @@ import pytest
 from cohortstats.inputs.cohortfile import load_cohort
 from cohortstats.inputs.omop import attrition_dict, extract, load_definition, write_cohort_csv
 from cohortstats.inputs.omop.__main__ import main
-from cohortstats.report.flow import flow_svg
 
 ROOT = Path(__file__).resolve().parents[3]
 DEF = load_definition(ROOT / "data" / "omop_cohort.yml")
@@ -90,6 +89,8 @@ def test_command_line_failure_leaves_earlier_file(tmp_path, capsys):
 
 
 def test_flow_diagram_is_deterministic(demo_extracted):
+    from cohortstats.report.flow import flow_svg  # matplotlib: here, not when the suite is collected
+
     e = demo_extracted
     svg = flow_svg(e.attrition, title="Cohort")
     assert svg == flow_svg(e.attrition, title="Cohort")
