@@ -18,6 +18,14 @@ without_iri_grammar()
 pytest_plugins = ["support.builds"]
 
 
+def pytest_runtest_setup(item):
+    """Tell support.in_process which test runs (before its fixtures): a test that runs the
+    notebooks in process must be marked slow."""
+    from support import in_process
+
+    in_process.running = item
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

@@ -192,6 +192,7 @@ def test_a_held_lock_stops_a_build_at_once(tmp_path):
 # --------------------------------------------------------------------------- degenerate cohorts
 
 
+@pytest.mark.slow
 def test_one_patient_gives_a_report_saying_what_was_not_computed(tmp_path):
     """n = 1 (prednisone 20 -> 20, ESR 3 -> 2): a report, each missing number with its reason.
 

@@ -57,16 +57,19 @@ def test_number_words(k, words):
     assert number_words(k) == words  # English cardinal numbers, hyphenated 21-99 (CMOS 9.5, 7.96)
 
 
+@pytest.mark.slow
 def test_a_count_opening_a_sentence_is_in_words(mine):
     assert "Eleven subjects were girls and two were African-American." in _text(mine)
 
 
+@pytest.mark.slow
 def test_every_response_category_recorded_is_said(mine):
     assert ("Within 6 months, based on physician report, five patients demonstrated complete "
             "resolution, five patients demonstrated near resolution, and two patients had partial "
             "response (of 12 with a response recorded).") in _text(mine)
 
 
+@pytest.mark.slow
 def test_a_rise_is_worded_as_a_rise(mine):
     t = mine.outcomes["prednisone_mg"].test
     assert t.estimate < 0  # d = start − 6 months: every patient rose
@@ -78,16 +81,19 @@ def test_a_rise_is_worded_as_a_rise(mine):
     assert lo <= -t.estimate <= hi and (lo, hi) == pytest.approx((-t.conf_int[1], -t.conf_int[0]))
 
 
+@pytest.mark.slow
 def test_events_in_one_cell_are_counted_apart(mine):
     assert mine.cohort.adverse_events == {"none": 10, "neutropenia": 2, "fatigue": 1}
     assert "neutropenia in 2 patients and fatigue in 1 patient" in _text(mine)
 
 
+@pytest.mark.slow
 def test_table1_says_its_denominators_where_the_results_use_complete_pairs(mine):
     note = tables(mine)["table1"].note
     assert "Sedimentation rate, 11 of 12 patients" in note and "Prednisone" not in note
 
 
+@pytest.mark.slow
 def test_the_page_of_another_cohort_is_about_it_not_a_reproduction_alarm(mine):
     page = render_html(mine, figures_dir(mine))
     header = page.split("<main>", 1)[0]

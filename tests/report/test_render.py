@@ -20,6 +20,9 @@ from cohortstats.core.rounding import fmt
 from support import HEADER, RESULTS_STATEMENTS, SHIPPED
 from support.in_process import figures_dir, results_in_process
 
+# Every test here reads what the notebooks make, run in this process: not a unit test.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):

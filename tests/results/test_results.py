@@ -158,6 +158,7 @@ def test_a_missing_or_foreign_fragment_is_refused(tmp_path, content, words):
         R.load_fragment("sensitivity", tmp_path)
 
 
+@pytest.mark.slow
 def test_assemble_takes_each_part_from_its_fragment(tmp_path):
     from support import SHIPPED
     from support.in_process import results_in_process

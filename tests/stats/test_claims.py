@@ -101,6 +101,7 @@ def test_crosscheck_p(statistic, n, p, table, agrees):
     assert (c.p_table, c.agrees) == (pytest.approx(table) if table else None, agrees)
 
 
+@pytest.mark.slow
 def test_evaluate_without_published_numbers_compares_nothing(tmp_path):
     from support import SHIPPED
     from support.in_process import results_in_process
@@ -110,6 +111,7 @@ def test_evaluate_without_published_numbers_compares_nothing(tmp_path):
     assert "published" in r.claims.key.parameters and r.claims.key.parameters["published"] is None
 
 
+@pytest.mark.slow
 def test_evaluate_on_the_shipped_cohort(tmp_path):
     """All 13 reproduced, the P sources say which variant prints each published P."""
     from support import SHIPPED

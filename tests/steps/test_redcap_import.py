@@ -10,6 +10,9 @@ from cohortstats.inputs.redcap.api import TOKEN_VARIABLE
 from support.in_process import run_notebook
 from support.redcap_api import TOKEN, URL, FakeRedcap, mocked
 
+# Every test here reads what the notebooks make, run in this process: not a unit test.
+pytestmark = pytest.mark.slow
+
 
 def test_the_notebook_reads_the_api_as_it_reads_the_files(tmp_path, monkeypatch):
     fake = FakeRedcap(tmp_path / "project")

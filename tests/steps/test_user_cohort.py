@@ -19,6 +19,9 @@ import pytest
 from support import SCENARIO_OUTCOMES, write_scenario
 from support.in_process import figures_dir, results_in_process
 
+# Every test here reads what the notebooks make, run in this process: not a unit test.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):

@@ -29,6 +29,18 @@ from support.builds import run_folder
 
 _CACHE: dict = {}
 _FIGURES: dict = {}
+#: The test being run (tests/conftest.py's ``pytest_runtest_setup`` sets it).
+running = None
+
+
+def _only_in_slow_tests(what: str) -> None:
+    """A test that runs the notebooks (here, in process) is marked ``slow``: ``make test-fast``
+    is the unit tests alone, no notebook (README, pyproject's markers)."""
+    if running is not None and running.get_closest_marker("slow") is None:
+        import pytest
+
+        pytest.fail(f"{running.nodeid} runs the notebooks in process ({what}): mark it slow",
+                    pytrace=False)
 
 
 def _cells(name: str) -> tuple[list, set]:
@@ -45,6 +57,7 @@ def run_notebook(name: str, **parameters) -> dict:
 
     The working directory is not changed: paths in ``parameters`` must be absolute.
     """
+    _only_in_slow_tests(f"notebook {name}")
     cells, declared = _cells(name)
     ns: dict = {"__name__": f"notebook_{name.replace('-', '_')}"}
     for cell in cells:
@@ -95,6 +108,7 @@ def results_in_process(cohort, output_dir=None, outcomes=None, method="auto", co
     -------
     cohortstats.results.Results
     """
+    _only_in_slow_tests("results_in_process")
     key = (Path(cohort).read_bytes(), Path(cohort).name, tuple(outcomes or ()), method, conf_level,
            alpha, Path(published).read_bytes() if published else None)
     if key not in _CACHE:
