@@ -82,11 +82,13 @@ class Ahead:
         self._jobs.put((create.sql(dialect), insert.sql(dialect), None, None))
         return ibis.table(schema, name=table)
 
-    def fetch(self, expr, name: str) -> Future:
-        """Queue ``expr`` (kept, then read back whole); the future holds its pandas DataFrame."""
+    def fetch(self, expr, name: str, order_by=()) -> Future:
+        """Queue ``expr`` (kept, then read back whole, in ``order_by``'s order: a table has no
+        order of its own, and PostgreSQL does not keep the insert's); the future holds its
+        pandas DataFrame."""
         kept = self.keep(expr, name)
         done: Future = Future()
-        self._jobs.put((None, None, kept, done))
+        self._jobs.put((None, None, kept.order_by(list(order_by)) if order_by else kept, done))
         return done
 
     def _work(self) -> None:

@@ -204,8 +204,9 @@ def _kept_ahead(cdm: Cdm, tables: dict, d: Definition, unusable, counted) -> tup
         tables = dict(tables, **{CONCEPTS_KEPT: ahead.keep(kept_concepts(tables), "concepts")})
         found = steps(tables, d, ahead.keep)
         counts = ahead.fetch(attrition(found) if counted is None else attrition(found[1:], 1),
-                             "attrition")
-        rows = None if unusable else ahead.fetch(cohort(tables, d, found[-1], ahead.keep), "cohort")
+                             "attrition", order_by=["step"])
+        rows = None if unusable else ahead.fetch(cohort(tables, d, found[-1], ahead.keep), "cohort",
+                                                 order_by=["seq"])
         done = _attrition(cdm, counts.result(), d, unusable,
                           None if counted is None else counted.result())
         return done, rows.result()
