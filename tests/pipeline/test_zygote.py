@@ -166,3 +166,33 @@ def test_a_driver_is_forked_and_its_error_line_and_exit_code_come_back(tmp_path,
     finally:
         z.stop()
     assert z.proc.returncode is not None
+
+
+def test_the_ready_client_is_the_build_kernels_client_and_reads_its_own_output(zygote, spec):
+    """pipeline/ready.ReadyClient: ready once the kernel has answered kernel_info (and IOPub
+    has said something), without jupyter_client's 0.2 s of IOPub silence; a request's output
+    is still read whole, the earlier request's status messages left aside."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from cohortstats.pipeline.ready import CLIENT_CLASS, ReadyClient
+
+    async def run():
+        km = AsyncKernelManager(kernel_name=kernel.KERNEL, transport="ipc", ip=str(spec / "k"),
+                                client_class=CLIENT_CLASS)
+        await km.start_kernel(cwd=str(spec / "nb"))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            assert isinstance(kc, ReadyClient)
+            await kc.wait_for_ready(timeout=120)
+            out = []
+            reply = await kc.execute_interactive("print(6 * 7)", timeout=60, output_hook=lambda m: out.append(
+                m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+            return reply["content"]["status"], "".join(out)
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    assert asyncio.run(run()) == ("ok", "42\n")

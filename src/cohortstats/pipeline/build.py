@@ -84,18 +84,26 @@ def _scrub(nb_path: Path, source: Path) -> None:
                        encoding="utf-8")
 
 
-def _profile_cells(nb_path: Path, source: Path, total: float) -> None:
-    """Record the kernel's start and each cell's time (papermill's durations), before they are scrubbed."""
+def _profile_cells(nb_path: Path, source: Path, started: float) -> None:
+    """Record each cell's time, where it ran (papermill's times, before they are scrubbed), and
+    papermill's own time before the first cell and after the last."""
     if not os.environ.get("CS_PROFILE"):
         return
+    from datetime import datetime
+
     cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
-    spent = 0.0
+    first = last = None
     for cell in cells:
-        seconds = (cell.get("metadata", {}).get("papermill", {}) or {}).get("duration")
-        if cell.get("cell_type") == "code" and seconds is not None:
-            profile.record(f"{source.stem}: cell {cell.get('id')}", seconds)
-            spent += seconds
-    profile.record(f"{source.stem}: kernel start and papermill", total - spent)
+        pm = cell.get("metadata", {}).get("papermill", {}) or {}
+        if cell.get("cell_type") != "code" or pm.get("duration") is None:
+            continue
+        end = datetime.fromisoformat(pm["end_time"].replace("Z", "+00:00")).timestamp()
+        profile.record(f"{source.stem}: cell {cell.get('id')}", pm["duration"], end=end)
+        first = end - pm["duration"] if first is None else first
+        last = end
+    if first is not None:
+        profile.record(f"{source.stem}: papermill before the first cell", first - started, end=first)
+        profile.record(f"{source.stem}: papermill after the last cell", time.time() - last)
 
 
 def _describe_failure(exc, source: Path) -> str:
@@ -130,7 +138,10 @@ def _start_kernel(source: Path, sockets: Path, warm: bool = True):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets / "kernel"))
+    from cohortstats.pipeline.ready import CLIENT_CLASS
+
+    km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(sockets / "kernel"),
+                            client_class=CLIENT_CLASS)  # ready without 0.2 s of IOPub silence
     code = imports_code(source) if warm else ""
 
     async def start():
@@ -202,7 +213,7 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=F
                 return 0
         else:
             km = _start_kernel(source, sockets, warm=False)
-        start = time.perf_counter()
+        start, started = time.perf_counter(), time.time()
         if not quiet:
             print(f"  running  {source.name} …", flush=True)
         with atomic_path(output, suffix=".ipynb") as tmp:  # the executed notebook whole, or none
@@ -213,7 +224,7 @@ def run(source, output, parameters: dict, build_dir="build", quiet=False, gate=F
                                        # written once at the end, not after every cell (24
                                        # writes of the notebook, 0.1-0.3 s a notebook)
                                        request_save_on_cell_execute=False)
-            _profile_cells(tmp, source, time.perf_counter() - start)
+            _profile_cells(tmp, source, started)
             _scrub(tmp, source)
     except PapermillExecutionError as exc:
         print(_describe_failure(exc, source), file=sys.stderr)

@@ -15,13 +15,14 @@ import time
 __all__ = ["record", "stage"]
 
 
-def record(name: str, seconds: float) -> None:
-    """Append one stage's time to ``$CS_PROFILE`` (a no-op without it)."""
+def record(name: str, seconds: float, end: float | None = None) -> None:
+    """Append one stage's time to ``$CS_PROFILE`` (a no-op without it); ``end``: when it ended
+    (the clock's time; default now)."""
     path = os.environ.get("CS_PROFILE")
     if path:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"stage": name, "seconds": round(seconds, 4),
-                                 "end": round(time.time(), 4)}) + "\n")
+                                 "end": round(time.time() if end is None else end, 4)}) + "\n")
 
 
 @contextlib.contextmanager

@@ -118,6 +118,7 @@ def serve(role: str, path: str, code: str) -> int:
         without_iri_grammar()
         importlib.import_module("papermill")
         importlib.import_module("ipykernel.kernelspec")
+        importlib.import_module("cohortstats.pipeline.ready")
     importlib.import_module(_ROLES[role][0])
     exec(compile(code, "<zygote imports>", "exec"), {})
     import gc
