@@ -76,11 +76,17 @@ def test_missing_data_codes_count_as_not_recorded(export):
     assert e.cohort["age_years"].iloc[0] == "" and e.missing == {"age_years": 1}
 
 
-def test_an_unknown_label_is_one_line_naming_the_field_and_the_label(export):
+def test_an_unknown_label_is_one_line_naming_the_file_row_field_and_label(export):
     records, dictionary, mapping = export
     dictionary.write_text(dictionary.read_text().replace("1, Female | 2, Male", "1, Martian | 2, Male"))
-    with pytest.raises(RedcapError, match="field 'sex': label 'Martian' is not in the bundle's vocabulary"):
+    lines = records.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if "baseline_arm_1" in line)  # its sex code is 1
+    with pytest.raises(RedcapError) as err:
         read_export(records, dictionary, mapping)
+    message = str(err.value)
+    assert message.endswith(f"row {first + 1}, column 'sex': label 'Martian' is not in the bundle's "
+                            "vocabulary for sex (data/vocabulary.yml): add it there as a synonym")
+    assert records.name in message and "\n" not in message and "MRN" not in message
 
 
 def test_a_mapping_to_an_identifier_field_is_refused(export):

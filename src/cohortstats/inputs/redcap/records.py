@@ -17,6 +17,8 @@ from cohortstats.inputs.redcap.mapping import read_mapping
 __all__ = ["Export", "read_export", "write_cohort_csv", "cohort_csv_text"]
 
 _CHECKED = {"1", "checked"}
+#: The column that keeps each row's line number in the records file (the header is line 1).
+_ROW = "\0row"
 _WORDS = {"sex": vocabulary.SEX_WORDS, "race": vocabulary.RACE_WORDS, "ethnicity": vocabulary.ETHNICITY_WORDS,
           "response_6mo": {vocabulary.key(w): c for c, w in vocabulary.RESPONSES.items()}
           | {vocabulary.key(c): c for c in vocabulary.RESPONSES},
@@ -85,13 +87,13 @@ def _decode(value: str, f, column: str, checkbox_cells=None) -> str:
     for label in labels:
         code = words.get(vocabulary.key(label))
         if code is None:
-            raise RedcapError(f"field {f.name!r}: label {label!r} is not in the bundle's vocabulary for "
-                              f"{column} (data/vocabulary.yml): add it there as a synonym")
+            raise RedcapError(f"label {label!r} is not in the bundle's vocabulary for {column} "
+                              "(data/vocabulary.yml): add it there as a synonym")
         out.append(code)
     return ";".join(out)
 
 
-def _column(rows, fields, name, column, mapping, missing) -> list:
+def _column(rows, fields, name, column, mapping, missing, where) -> list:
     f = fields.get(name)
     if f is None:
         raise RedcapError(f"the mapping names field {name!r} ({column}), which the dictionary does not have")
@@ -100,15 +102,18 @@ def _column(rows, fields, name, column, mapping, missing) -> list:
         raise RedcapError(f"the mapping names field {name!r} ({column}), which is {why}: it is never read")
     out = []
     for _, row in rows.iterrows():
-        if f.type == "checkbox":
-            cells = {code: row.get(f"{name}___{code}", "") for code in f.choices}
-            out.append(_decode("", f, column, cells))
-            continue
-        value = row.get(name, "") if row is not None else ""
-        if value in mapping.missing_codes:
-            missing[column] = missing.get(column, 0) + 1
-            value = ""
-        out.append(_decode(value, f, column))
+        try:
+            if f.type == "checkbox":
+                cells = {code: row.get(f"{name}___{code}", "") for code in f.choices}
+                out.append(_decode("", f, column, cells))
+                continue
+            value = row.get(name, "") if row is not None else ""
+            if value in mapping.missing_codes:
+                missing[column] = missing.get(column, 0) + 1
+                value = ""
+            out.append(_decode(value, f, column))
+        except RedcapError as exc:  # the file, its line and the field (a record id may identify)
+            raise RedcapError(f"{where}, row {row.get(_ROW, '?')}, column {name!r}: {exc}") from None
     return out
 
 
@@ -134,6 +139,7 @@ def read_export(records, dictionary, mapping) -> Export:
     m, fields = read_mapping(mapping), read_dictionary(dictionary)
     where = shown_path(records)
     frame = _read_records(records)
+    frame[_ROW] = [str(i + 2) for i in range(len(frame))]
     if m.record_id not in frame.columns:
         raise RedcapError(f"{where}, row 1: no record-id column {m.record_id!r} (the mapping's record_id)")
     frame = _repeats(frame, m, where)
@@ -142,14 +148,14 @@ def read_export(records, dictionary, mapping) -> Export:
     out = {"patient_id": [f"S{i:03d}" for i in range(1, len(base) + 1)]}
     for column in ("sex", "race", "ethnicity", "age_years"):
         if column in m.fields:
-            out[column] = _column(base, fields, m.fields[column], column, m, missing)
+            out[column] = _column(base, fields, m.fields[column], column, m, missing, where)
     for name, fname in m.measured.items():
-        out[f"{name}_baseline"] = _column(base, fields, fname, f"{name}_baseline", m, missing)
-        out[f"{name}_6mo"] = _column(follow, fields, fname, f"{name}_6mo", m, missing)
+        out[f"{name}_baseline"] = _column(base, fields, fname, f"{name}_baseline", m, missing, where)
+        out[f"{name}_6mo"] = _column(follow, fields, fname, f"{name}_6mo", m, missing, where)
     for column in ("indications", "response_6mo", "adverse_events"):
         if column in m.fields:
             rows = follow if column in ("response_6mo", "adverse_events") else base
-            out[column] = _column(rows, fields, m.fields[column], column, m, missing)
+            out[column] = _column(rows, fields, m.fields[column], column, m, missing, where)
     files = tuple((Path(p).name, sha256_file(p)) for p in (records, dictionary, mapping))
     return Export(cohort=pd.DataFrame(out), files=files, n_records=len(base),
                   events=tuple(m.events.values()), missing=missing,
