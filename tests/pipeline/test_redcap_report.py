@@ -78,7 +78,7 @@ def test_the_redcap_api_through_make_over_http_and_the_token_is_nowhere(tmp_path
         proc = run_make("report", out, env=env, REDCAP_URL=url, REDCAP_MAPPING=fake.mapping)
     assert proc.returncode == 2
     line = one_error_line(proc.stderr, via_make=True)
-    assert "field 'sex': label '9'" in line
+    assert "column 'sex': label '9'" in line
     assert all(f["token"] == [TOKEN] for f in fake.forms) and len(fake.forms) == 3  # one fetch: three requests
     assert "running" not in proc.stdout and not (out / "reports").exists()
     fetched = out / "build" / "source" / "redcap"
