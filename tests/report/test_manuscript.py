@@ -442,11 +442,18 @@ def test_pdf_has_the_results_as_text(build):
 
 @pytest.mark.slow
 def test_summary_says_what_was_written(build, tmp_path, monkeypatch):
-    """publish_build reports the PDF skipped without Chromium, and still publishes the rest."""
+    """publish_build reports the PDF skipped without Chromium, and still publishes the rest.
+
+    From a copy of the build's folder: a publish keeps its Word file there, and other workers
+    copy the session's build while this test runs."""
+    import shutil
+
     from cohortstats.pipeline.publish import publish_build
 
     monkeypatch.setenv("CS_CHROMIUM", "")
-    doc = publish_build(_out_dir(build), "x", tmp_path / "reports", tmp_path / "figures")
+    out = tmp_path / "build" / _out_dir(build).name
+    shutil.copytree(_out_dir(build), out)
+    doc = publish_build(out, "x", tmp_path / "reports", tmp_path / "figures")
     assert doc["outputs"]["pdf"].startswith("skipped: chromium not found")
     assert doc["outputs"]["docx"] == "results.docx"
     assert not (tmp_path / "reports" / "results.pdf").exists()
