@@ -196,3 +196,24 @@ def test_the_ready_client_is_the_build_kernels_client_and_reads_its_own_output(z
             await km.shutdown_kernel(now=True)
 
     assert asyncio.run(run()) == ("ok", "42\n")
+
+
+def test_an_import_that_fails_in_the_zygote_is_left_to_the_notebook(spec, monkeypatch):
+    """A notebook's imports cell that fails (a module that does not exist) does not stop the
+    zygote: the other imports are done, and the kernel forked as usual raises the notebook's own
+    error when its cell runs, as a cold kernel would."""
+    z = Zygote.start(["import no_such_module_of_cohortstats", "import wave"],
+                     {**os.environ, **kernel.KERNEL_ENV})
+    monkeypatch.setenv(ENV, z.env()[ENV])
+    try:
+        km, kc = _start(spec)
+        try:
+            reply, (_, ppid, _, warm, _, _) = _run(kc, PROBE)
+            assert int(ppid) == z.proc.pid and warm == "True"
+            reply, _ = _run(kc, "import no_such_module_of_cohortstats")
+            assert reply["status"] == "error" and reply["ename"] == "ModuleNotFoundError"
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    finally:
+        z.stop()

@@ -73,11 +73,10 @@ class Zygote:
         from pathlib import Path
 
         folder = Path(tempfile.mkdtemp(prefix="cs-zygote-"))  # a socket's path: 107 bytes at most
-        code = "\n".join(imports)
         proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve", role,
                                  str(folder / "socket")], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, env=env, start_new_session=True, text=True)
-        proc.stdin.write(code)
+        proc.stdin.write(json.dumps(list(imports)))
         proc.stdin.close()
         return cls(proc, folder, role)
 
@@ -103,8 +102,12 @@ class Zygote:
 # --------------------------------------------------------------------------- the zygote
 
 
-def serve(role: str, path: str, code: str) -> int:
-    """Listen on ``path`` at once, run ``code`` (the imports), then fork a ``role`` per request."""
+def serve(role: str, path: str, imports: list) -> int:
+    """Listen on ``path`` at once, run each code of ``imports``, then fork a ``role`` per request.
+
+    A code that fails is passed over: the notebook's own imports cell then fails in its kernel,
+    with the notebook's one-line error, as it would in a kernel started cold.
+    """
     import importlib
     import selectors
 
@@ -120,7 +123,11 @@ def serve(role: str, path: str, code: str) -> int:
         importlib.import_module("ipykernel.kernelspec")
         importlib.import_module("cohortstats.pipeline.ready")
     importlib.import_module(_ROLES[role][0])
-    exec(compile(code, "<zygote imports>", "exec"), {})
+    for code in imports:
+        try:
+            exec(compile(code, "<zygote imports>", "exec"), {})
+        except Exception:  # noqa: BLE001  (see the docstring)
+            pass
     import gc
 
     gc.collect()
@@ -309,7 +316,7 @@ def _connect(path: str):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
-        return serve(argv[1], argv[2], sys.stdin.read())
+        return serve(argv[1], argv[2], json.loads(sys.stdin.read() or "[]"))
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
     if argv[:1] == ["drive"]:
