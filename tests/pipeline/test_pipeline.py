@@ -171,8 +171,9 @@ def test_verify_passes_on_the_shipped_cohort(built, tmp_path):
 
 
 def test_a_second_build_gives_the_same_bytes_and_a_broken_python3_kernel_does_not_matter(built, tmp_path):
-    """Two builds of the same inputs give the same bytes; and a user's Jupyter data dir with a
-    broken 'python3' kernel does not matter: the build uses its own kernel.
+    """Two builds of the same inputs give the same bytes, with kernels forked from the zygote (the
+    session build) or started cold (this one, CS_FORK_KERNELS=0); and a user's Jupyter data dir
+    with a broken 'python3' kernel does not matter: the build uses its own kernel.
 
     In a copy of the session build's build/ alone: 04-claims runs again in its own kernel (its
     stamp removed), the notebook pages are rendered, the PDF printed and the Word file written
@@ -191,7 +192,8 @@ def test_a_second_build_gives_the_same_bytes_and_a_broken_python3_kernel_does_no
     kdir.mkdir(parents=True)
     (kdir / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
                                                   "display_name": "broken", "language": "python"}))
-    env = clean_env(JUPYTER_DATA_DIR=tmp_path / "jupyter", JUPYTER_PATH=tmp_path / "jupyter")
+    env = clean_env(JUPYTER_DATA_DIR=tmp_path / "jupyter", JUPYTER_PATH=tmp_path / "jupyter",
+                    CS_FORK_KERNELS="0")
     proc = run_make("report", tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "04-claims" in proc.stdout and "13/13" in proc.stdout
@@ -201,9 +203,9 @@ def test_a_second_build_gives_the_same_bytes_and_a_broken_python3_kernel_does_no
     assert sorted(second) == sorted(first)
     assert {"results.docx", "results.pdf", "notebooks/02-outcomes.html", "notebooks/04-claims.html",
             "prednisone_mg.png"} <= set(first)
-    # The executed .ipynb are not the same bytes (as between two clean builds): they hold the build
-    # folder's path, papermill's random id of its injected cell and reprs' memory addresses
-    # (<Styler at 0x…>); their pages, compared here, show none of these.
+    # The executed .ipynb are not the same bytes here: they hold the build folder's path (two builds
+    # in one folder give the same .ipynb bytes; build._scrub removes papermill's random cell id and
+    # reprs' memory addresses); their pages, compared here, show the path masked.
     assert [name for name in first if first[name] != second[name] and not name.endswith(".ipynb")] == []
 
 
