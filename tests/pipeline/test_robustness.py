@@ -177,6 +177,47 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
     assert not list(staged.glob(".reports*")) and not list(staged.glob(".figures*"))
 
 
+def _processes_of(folder) -> list:
+    """The processes whose environment names ``folder`` (a build's CS_BUILD, inherited by its
+    drivers, zygotes, launchers and kernels)."""
+    mine, found = str(folder).encode(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as fh:
+                    if mine in fh.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_no_process_behind(built, staged):
+    """SIGKILL to the build's own process (no Ctrl-C handler runs, nothing is stopped in order):
+    its zygotes see their parent gone and end with their kernels and drivers, whose launchers
+    then end too. Within seconds no process of the build is left."""
+    out = build_dir(built, staged)
+    (out / "notebooks" / ".02-outcomes.source").unlink()
+    log = staged / "killed.out"
+    with open(log, "w") as fh:
+        build = subprocess.Popen([PY, "-m", "cohortstats.pipeline", "report"], cwd=ROOT, stdout=fh,
+                                 stderr=subprocess.STDOUT, env=pipeline_env(staged), start_new_session=True)
+        try:
+            _wait_for(log, "running", build)
+            deadline = time.monotonic() + 60  # the kernels running: more than the build's one process
+            while len(_processes_of(staged / "build")) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(_processes_of(staged / "build")) >= 3
+        finally:
+            build.kill()
+            build.wait()
+    deadline = time.monotonic() + 20
+    while _processes_of(staged / "build") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_of(staged / "build") == []
+
+
 def test_a_held_lock_stops_a_build_at_once(tmp_path):
     """Another process holds <build>/.lock: one line, exit 2, before anything is read or run."""
     (tmp_path / "build").mkdir()
