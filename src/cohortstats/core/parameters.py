@@ -23,7 +23,12 @@ from cohortstats.core.notebooks import EVERY_NOTEBOOK, notebook_path
 
 __all__ = ["ParameterError", "OneLineError", "Parameters", "check_parameters", "METHODS",
            "METHOD_WORDS", "EXACT_BELOW", "PARAMETERS", "Parameter", "DEFAULTS", "by_make_name",
-           "make_names", "parameters_cell", "FIGURE_FORMATS", "shown", "shown_path"]
+           "make_names", "parameters_cell", "FIGURE_FORMATS", "shown", "shown_path",
+           "REDCAP_TOKEN_VARIABLE"]
+
+#: The environment variable holding the REDCap API token: never a parameter, never on a command
+#: line (cohortstats.inputs.redcap.api reads it; the build keeps it from the notebooks' processes).
+REDCAP_TOKEN_VARIABLE = "REDCAP_API_TOKEN"
 
 #: Null distributions of the signed-rank test (see :func:`cohortstats.stats.paired.paired_signed_rank`).
 METHODS = ("auto", "exact", "approx")
@@ -128,7 +133,7 @@ PARAMETERS = (
               "which REDCap field holds which column (YAML, data/README.md)", _IMPORT, path=True),
     Parameter("redcap_url", "REDCAP_URL", "", "str",
               'the REDCap API, https://host/api/, instead of an export\'s files (the mapping still needed); '
-              'its token in the environment variable REDCAP_API_TOKEN, never here', _IMPORT),
+              f'its token in the environment variable {REDCAP_TOKEN_VARIABLE}, never here', _IMPORT),
     Parameter("jobs", "JOBS", "", "int", "notebooks run side by side (default: the number of cores)"),
     Parameter("seed", "SEED", 0, "int", "seed of the reconstruction (make data)"),
     Parameter("build", "BUILD", "build", "str", "the pipeline's work folder", path=True),

@@ -201,10 +201,10 @@ def _locked(build_dir: Path):
 def _without_token(environ) -> dict:
     """The environment without the REDCap API token: no notebook's process holds it (nor a variable
     holding it, as MAKEFLAGS does when it was given on make's command line)."""
-    from cohortstats.inputs.redcap.api import TOKEN_VARIABLE
+    from cohortstats.core.parameters import REDCAP_TOKEN_VARIABLE  # not the API module: pandas
 
-    token = environ.get(TOKEN_VARIABLE, "").strip()
-    return {k: v for k, v in environ.items() if k != TOKEN_VARIABLE and not (token and token in v)}
+    token = environ.get(REDCAP_TOKEN_VARIABLE, "").strip()
+    return {k: v for k, v in environ.items() if k != REDCAP_TOKEN_VARIABLE and not (token and token in v)}
 
 
 def _stamp(name: str, out_dir: Path) -> Stamp:

@@ -111,6 +111,9 @@ def serve(role: str, path: str, imports: list) -> int:
     import importlib
     import selectors
 
+    import time
+
+    started = time.time()
     parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
@@ -128,6 +131,9 @@ def serve(role: str, path: str, imports: list) -> int:
             exec(compile(code, "<zygote imports>", "exec"), {})
         except Exception:  # noqa: BLE001  (see the docstring)
             pass
+    from cohortstats.pipeline import profile
+
+    profile.record(f"{role}s' zygote: imported", time.time() - started)
     import gc
 
     gc.collect()

@@ -27,13 +27,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cohortstats.core.files import write_atomic
+from cohortstats.core.parameters import REDCAP_TOKEN_VARIABLE
 from cohortstats.inputs.redcap.dictionary import RedcapError, dictionary_from_text
 from cohortstats.inputs.redcap.mapping import read_mapping
 
 __all__ = ["TOKEN_VARIABLE", "Fetched", "api_host", "api_token", "fetch_export", "scrubbed"]
 
 #: The environment variable holding the project's API token.
-TOKEN_VARIABLE = "REDCAP_API_TOKEN"
+TOKEN_VARIABLE = REDCAP_TOKEN_VARIABLE
 #: Seconds to connect, and to wait for an answer (a large project's export takes a while).
 TIMEOUT = (30, 600)
 _TOKEN = re.compile(r"[0-9A-Fa-f]{32}")
