@@ -21,7 +21,7 @@ KERNEL = "lenalidomide-psle"
 #: What JupyterLab shows for it.
 KERNEL_DISPLAY = "Python (lenalidomide bundle)"
 
-#: The build's kernels' environment (the zygote they are forked from runs in it too).
+#: The build's kernels' environment: the zygotes and the notebooks' drivers run in it too.
 KERNEL_ENV = {"MPLBACKEND": "agg", "PYTHONHASHSEED": "0"}
 _BUILD = {"env": KERNEL_ENV, "extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cohortstats.core.notebooks import notebook_path
 from cohortstats.pipeline.build import GO
+from cohortstats.pipeline.kernel import KERNEL_ENV
 from cohortstats.pipeline.zygote import DRIVERS_ENV
 
 __all__ = ["Driver", "Outcome", "run_waves", "tell", "LONGEST_FIRST"]
@@ -81,7 +82,7 @@ class Driver:
         proc = subprocess.Popen(cmd + (["--gate"] if gated else []),
                                 stdin=subprocess.PIPE if gated else subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, text=True,
-                                env={**env, "MPLBACKEND": "agg", "PYTHONHASHSEED": "0"})
+                                env={**env, **KERNEL_ENV})
         return cls(name, proc, log)
 
     def release(self, go: bool) -> None:

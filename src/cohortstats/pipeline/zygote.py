@@ -42,10 +42,11 @@ __all__ = ["Zygote", "ENV", "enabled", "launch", "serve"]
 ENV = "CS_ZYGOTE"
 #: The environment variable naming the drivers' zygote's socket, for the driver launcher.
 DRIVERS_ENV = "CS_ZYGOTE_DRIVERS"
-#: What each role's zygote imports before it forks (beside the code it is given), and the
-#: module its launcher runs instead when there is no zygote.
-_ROLES = {"kernel": ("ipykernel.kernelapp", "ipykernel_launcher"),
-          "driver": ("cohortstats.pipeline.build", "cohortstats.pipeline.build")}
+#: Each role: the environment variable naming its zygote's socket, what its zygote imports before
+#: it forks (beside the code it is given), and the module its launcher runs without a zygote.
+_ROLES = {"kernel": (ENV, ("ipykernel.kernelapp",), "ipykernel_launcher"),
+          "driver": (DRIVERS_ENV, ("papermill", "ipykernel.kernelspec", "cohortstats.pipeline.ready",
+                                   "cohortstats.pipeline.build"), "cohortstats.pipeline.build")}
 #: Set to 0 to start every kernel cold (the ordinary ipykernel).
 SWITCH = "CS_FORK_KERNELS"
 _FDS = 3  # standard input, output and error, handed to the forked kernel
@@ -82,7 +83,7 @@ class Zygote:
 
     def env(self) -> dict:
         """What a process's environment adds, so that its launchers ask this zygote."""
-        return {ENV if self.role == "kernel" else DRIVERS_ENV: str(self.folder / "socket")}
+        return {_ROLES[self.role][0]: str(self.folder / "socket")}
 
     def stop(self) -> None:
         """End the zygote and any kernel it still has; remove its socket."""
@@ -118,14 +119,12 @@ def serve(role: str, path: str, imports: list) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
-    if role == "driver":  # what a driver imports first: papermill, without the IRI grammar
+    if role == "driver":  # papermill as a driver imports it: without the IRI grammar
         from cohortstats.core.imports import without_iri_grammar
 
         without_iri_grammar()
-        importlib.import_module("papermill")
-        importlib.import_module("ipykernel.kernelspec")
-        importlib.import_module("cohortstats.pipeline.ready")
-    importlib.import_module(_ROLES[role][0])
+    for module in _ROLES[role][1]:
+        importlib.import_module(module)
     for code in imports:
         try:
             exec(compile(code, "<zygote imports>", "exec"), {})
@@ -271,11 +270,11 @@ def _kill(pid) -> None:
 def launch(argv: list[str], role: str = "kernel") -> int:
     """The process its parent sees (jupyter_client a kernel, the build a notebook's driver):
     forked by the role's zygote, or, without one, the role's module itself (``exec``)."""
-    variable = ENV if role == "kernel" else DRIVERS_ENV
+    variable, _, cold = _ROLES[role]
     path = os.environ.get(variable)
     conn = _connect(path) if path else None
     if conn is None:
-        os.execv(sys.executable, [sys.executable, "-m", _ROLES[role][1], *argv])
+        os.execv(sys.executable, [sys.executable, "-m", cold, *argv])
     env = {k: v for k, v in os.environ.items() if k != variable}
     socket.send_fds(conn, [json.dumps({"argv": argv, "cwd": os.getcwd(), "env": env}).encode()],
                     list(range(_FDS)))
