@@ -51,7 +51,7 @@ class Ahead:
         self.con = con
         self.made: list = []
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._failed: BaseException | None = None
+        self._failed = False  # a statement failed: the rest are skipped, every result Refused
         self._worker = threading.Thread(target=self._work, name="cohortstats-omop", daemon=True)
 
     def __enter__(self):
@@ -94,7 +94,7 @@ class Ahead:
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             create, insert, read, done = job
-            if self._failed is not None:
+            if self._failed:
                 if done is not None:
                     done.set_exception(Refused())
                 continue
@@ -104,8 +104,8 @@ class Ahead:
                         _close(self.con, self.con.raw_sql(statement))
                 else:
                     done.set_result(self.con.execute(read))
-            except BaseException as exc:  # the queue stops; the caller runs the plain plan
-                self._failed = exc
+            except BaseException:  # the queue stops; the caller runs the plain plan
+                self._failed = True
                 if done is not None:
                     done.set_exception(Refused())
 
