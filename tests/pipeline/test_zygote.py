@@ -6,6 +6,7 @@ kernel that has it without importing it was forked from the zygote.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -40,15 +41,23 @@ def zygote(spec, monkeypatch):
     z.stop()
 
 
-def _start(folder):
+@contextlib.contextmanager
+def _kernel(folder):
+    """A kernel of the build's spec, as jupyter_client starts it (in ``folder``/nb); at the end its
+    channels stopped and, if it is still alive, SIGKILL to its launcher (a forced shutdown)."""
     from jupyter_client import KernelManager
 
     km = KernelManager(kernel_name=kernel.KERNEL, transport="ipc", ip=str(folder / "k"))
     km.start_kernel(cwd=str(folder / "nb"))
     kc = km.client()
     kc.start_channels()
-    kc.wait_for_ready(timeout=120)
-    return km, kc
+    try:
+        kc.wait_for_ready(timeout=120)
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
 
 
 def _run(kc, code, timeout=60):
@@ -70,8 +79,7 @@ def _gone(pid, within=10.0) -> bool:
 
 
 def test_a_kernel_is_forked_from_the_zygote_in_its_folder_and_environment(zygote, spec):
-    km, kc = _start(spec)
-    try:
+    with _kernel(spec) as (km, kc):
         reply, (cwd, ppid, pid, warm, backend, seed) = _run(kc, PROBE)
         assert reply["status"] == "ok"
         assert cwd == str(spec / "nb") and int(ppid) == zygote.proc.pid and warm == "True"
@@ -82,63 +90,42 @@ def test_a_kernel_is_forked_from_the_zygote_in_its_folder_and_environment(zygote
         km.interrupt_kernel()
         reply = kc.get_shell_msg(timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)  # SIGKILL to the launcher: the zygote kills the kernel
     assert _gone(int(pid))
 
 
 def test_without_a_zygote_the_launcher_is_the_ordinary_kernel(spec):
-    km, kc = _start(spec)
-    try:
+    with _kernel(spec) as (km, kc):
         reply, (cwd, ppid, pid, warm, backend, seed) = _run(kc, PROBE)
         assert reply["status"] == "ok" and cwd == str(spec / "nb")
         # exec'd: the kernel is the process jupyter_client started, and imported nothing ahead
         assert int(pid) == km.provisioner.process.pid and int(ppid) == os.getpid()
         assert warm == "False" and (backend, seed) == ("agg", "0")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def test_stopping_the_zygote_ends_its_kernels(zygote, spec):
-    km, kc = _start(spec)
-    try:
+    with _kernel(spec) as (km, kc):
         _, (_, _, pid, *_) = _run(kc, PROBE)
         launcher = km.provisioner.process
         zygote.stop()
         assert _gone(int(pid))
         assert launcher.wait(timeout=10) != 0  # the launcher saw its kernel end, and says so
-    finally:
-        kc.stop_channels()
-        if km.is_alive():
-            km.shutdown_kernel(now=True)
 
 
 def test_a_kernel_exit_code_is_the_launchers(zygote, spec):
-    km, kc = _start(spec)
-    launcher = km.provisioner.process
-    try:
+    with _kernel(spec) as (km, kc):
+        launcher = km.provisioner.process
         kc.execute("import os; os._exit(3)")
         assert launcher.wait(timeout=20) == 3
-    finally:
-        kc.stop_channels()
-        if km.is_alive():
-            km.shutdown_kernel(now=True)
 
 
 def test_the_terminals_ctrl_c_reaches_neither_zygote_nor_kernel(zygote, spec):
     # Ctrl-C goes to the terminal's foreground process group: the build's. The zygote and each
     # kernel lead sessions of their own (as jupyter_client starts kernels), so the build's driver
     # decides what an interrupt does, as without a zygote.
-    km, kc = _start(spec)
-    try:
+    with _kernel(spec) as (km, kc):
         _, (_, _, pid, *_) = _run(kc, PROBE)
         assert os.getsid(zygote.proc.pid) == zygote.proc.pid != os.getsid(0)
         assert os.getsid(int(pid)) == int(pid)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 def test_a_driver_is_forked_and_its_error_line_and_exit_code_come_back(tmp_path, monkeypatch):
@@ -206,14 +193,10 @@ def test_an_import_that_fails_in_the_zygote_is_left_to_the_notebook(spec, monkey
                      {**os.environ, **kernel.KERNEL_ENV})
     monkeypatch.setenv(ENV, z.env()[ENV])
     try:
-        km, kc = _start(spec)
-        try:
+        with _kernel(spec) as (km, kc):
             reply, (_, ppid, _, warm, _, _) = _run(kc, PROBE)
             assert int(ppid) == z.proc.pid and warm == "True"
             reply, _ = _run(kc, "import no_such_module_of_cohortstats")
             assert reply["status"] == "error" and reply["ename"] == "ModuleNotFoundError"
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=True)
     finally:
         z.stop()
