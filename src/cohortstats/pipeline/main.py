@@ -34,10 +34,10 @@ from pathlib import Path
 
 from cohortstats.core.errors import OneLineError, shown, shown_path
 from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
-from cohortstats.core.parameters import PARAMETERS, ParameterError, by_make_name, check_parameters
+from cohortstats.core.parameters import (PARAMETERS, REDCAP_TOKEN_VARIABLE, ParameterError, by_make_name,
+                                         check_parameters)
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
 from cohortstats.pipeline.build import imports_code
-from cohortstats.pipeline.kernel import KERNEL_ENV
 from cohortstats.pipeline.schedule import Driver, run_waves
 from cohortstats.pipeline.zygote import Zygote, enabled as zygote_enabled
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
@@ -201,8 +201,6 @@ def _locked(build_dir: Path):
 def _without_token(environ) -> dict:
     """The environment without the REDCap API token: no notebook's process holds it (nor a variable
     holding it, as MAKEFLAGS does when it was given on make's command line)."""
-    from cohortstats.core.parameters import REDCAP_TOKEN_VARIABLE  # not the API module: pandas
-
     token = environ.get(REDCAP_TOKEN_VARIABLE, "").strip()
     return {k: v for k, v in environ.items() if k != REDCAP_TOKEN_VARIABLE and not (token and token in v)}
 
@@ -246,8 +244,8 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
     env = _without_token(os.environ)
     zygotes = []
     if zygote_enabled(env):  # kernels and drivers forked from processes that imported once
-        zygotes = [Zygote.start([imports_code(notebook_path(n)) for n in todo], {**env, **KERNEL_ENV}),
-                   Zygote.start([], {**env, **KERNEL_ENV}, role="driver")]
+        zygotes = [Zygote.start([imports_code(notebook_path(n)) for n in todo], env),
+                   Zygote.start([], env, role="driver")]
         for z in zygotes:
             env = {**env, **z.env()}
     try:

@@ -68,15 +68,19 @@ class Zygote:
     def start(cls, imports: list[str], env: dict, role: str = "kernel") -> "Zygote":
         """Start a zygote that runs each code of ``imports`` (the notebooks' imports cells, as
         code binding no name) before it forks a kernel (``role="kernel"``) or a notebook's
-        papermill driver (``role="driver"``) per request; ``env``: their environment."""
+        papermill driver (``role="driver"``) per request; ``env``: their environment, to which
+        the build's kernel environment is added (the zygote's hash seed is its children's)."""
         import subprocess
         import tempfile
         from pathlib import Path
 
+        from cohortstats.pipeline.kernel import KERNEL_ENV
+
         folder = Path(tempfile.mkdtemp(prefix="cs-zygote-"))  # a socket's path: 107 bytes at most
         proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve", role,
                                  str(folder / "socket")], stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, env=env, start_new_session=True, text=True)
+                                stdout=subprocess.DEVNULL, env={**env, **KERNEL_ENV},
+                                start_new_session=True, text=True)
         proc.stdin.write(json.dumps(list(imports)))
         proc.stdin.close()
         return cls(proc, folder, role)
