@@ -206,8 +206,13 @@ def _fork(listener, sel, kernels: dict, readable, role: str) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
     for fd in fds:
         os.close(fd)
+    try:
+        conn.sendall(str(pid).encode())
+    except OSError:  # the launcher went away while its child was forked (a build stopped): the child goes too
+        _kill(pid)
+        conn.close()
+        return
     kernels[conn] = pid
-    conn.sendall(str(pid).encode())
     sel.register(conn, readable)
 
 
