@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what the browser and manuscript tests need (tests/test_browser.py, test_manuscript.py):
-#   - Debian's chromium (/usr/bin/chromium), with apt-get, as root;
+#   - Debian's chromium (/usr/bin/chromium), with apt-get, as root, and its headless shell
+#     (/usr/bin/chromium-headless-shell, package chromium-headless-shell), which prints the
+#     report's PDF (report/pdf.py: the same Blink, a third of the full browser's start);
 #   - axe-core (the accessibility checker), pinned in tools/package.json and
 #     tools/package-lock.json, with `npm ci` into tools/node_modules/ (git-ignored);
 #   - pdftotext (Debian's poppler-utils), to read the report's PDF back as text.
@@ -14,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 CHROMIUM=/usr/bin/chromium
+SHELL_CHROMIUM=/usr/bin/chromium-headless-shell
 AXE=node_modules/axe-core/axe.min.js
 AXE_VERSION=$(sed -n 's/.*"axe-core": *"\([^"]*\)".*/\1/p' package.json | head -1)
 
@@ -42,8 +45,16 @@ else
     fi
     # fonts-dejavu-core and fonts-liberation: the report's font stack, so glyphs
     # such as ✓ ✗ − ± render the same on every machine.
-    apt_install chromium fonts-dejavu-core fonts-liberation
+    apt_install chromium chromium-headless-shell fonts-dejavu-core fonts-liberation
     [ -x "$CHROMIUM" ] || { say "chromium: apt-get ran but $CHROMIUM is missing"; exit 1; }
+fi
+if [ -x "$SHELL_CHROMIUM" ]; then
+    say "chromium-headless-shell: present ($SHELL_CHROMIUM)"
+elif can_apt; then
+    apt_install chromium-headless-shell
+    [ -x "$SHELL_CHROMIUM" ] || { say "chromium-headless-shell: apt-get ran but $SHELL_CHROMIUM is missing"; exit 1; }
+else
+    say "chromium-headless-shell: missing, and cannot install it (needs apt-get and root); the PDF is printed by $CHROMIUM"
 fi
 
 # ---- pdftotext (poppler-utils): the manuscript test reads the PDF's text ----
