@@ -218,6 +218,38 @@ def test_a_killed_build_leaves_no_process_behind(built, staged):
     assert _processes_of(staged / "build") == []
 
 
+@pytest.mark.parametrize("raised", ["KeyboardInterrupt", "ImportError from KeyboardInterrupt"])
+def test_ctrl_c_inside_an_import_is_an_interrupt(raised, monkeypatch, capsys):
+    """Ctrl-C while a C extension initialises surfaces as ``ImportError: initialization failed``
+    raised from the KeyboardInterrupt (seen: matplotlib's ft2font, imported as publishing starts):
+    still exit 130 and one line, as any interrupt. An ImportError of its own is not one."""
+    from cohortstats.pipeline import main as pipeline
+
+    def build(s, say):
+        if raised == "KeyboardInterrupt":
+            raise KeyboardInterrupt
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+    monkeypatch.setattr(pipeline, "build", build)
+    monkeypatch.setattr(pipeline, "settings_from_env", lambda: None)
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        assert pipeline.main(["report"]) == 130
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert "interrupted" in one_error_line(capsys.readouterr().err)
+
+    monkeypatch.setattr(pipeline, "build", lambda s, say: (_ for _ in ()).throw(ImportError("no module")))
+    try:
+        with pytest.raises(ImportError):
+            pipeline.main(["report"])
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+
+
 def test_a_held_lock_stops_a_build_at_once(tmp_path):
     """Another process holds <build>/.lock: one line, exit 2, before anything is read or run."""
     (tmp_path / "build").mkdir()

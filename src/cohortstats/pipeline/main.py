@@ -452,6 +452,17 @@ def extract_cohort() -> int:
     return 0
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised because of a KeyboardInterrupt (its cause, or its context)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def main(argv=None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args else "report"
@@ -480,6 +491,11 @@ def main(argv=None) -> int:
         print(f"error: cannot write {where} ({exc.strerror}); the previous report and figures are "
               "unchanged", file=sys.stderr)
         return 2
+    except Exception as exc:  # Ctrl-C inside a C extension's import surfaces as "ImportError: initialization failed"
+        if not _interrupted(exc):
+            raise
+        print("error: interrupted; the previous report and figures are unchanged", file=sys.stderr)
+        return 130
     print(summary_line(doc, s.reports))
     if command == "verify":
         bad = [c for c in doc["claims"]["claims"] if not c["reproduced"]]
