@@ -168,15 +168,12 @@ class WarmPages:
         return self.proc
 
     def close(self) -> None:
-        """End it unused (end of input; killed if it does not end at once); nothing once it has ended."""
+        """End it unused: killed at once (it has written nothing; still importing nbconvert, it
+        would keep the build waiting); nothing once it has ended."""
         tell(self.proc, "")
-        if self.proc.returncode is not None:
-            return
-        try:
-            self.proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
+        if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.communicate()
+        self.proc.communicate()
 
 
 class Ahead:
