@@ -366,3 +366,15 @@ def test_special_file_as_cohort_gives_one_line_quickly(tmp_path, kind):
     line = one_error_line(proc.stderr, via_make=True)
     assert f"{kind}.csv" in line
     assert not (tmp_path / "reports").exists()
+
+
+def test_a_build_removes_earlier_builds_only(tmp_path):
+    """Only folders named as builds are (16 hex digits, pipeline/main.digest): the kernel spec,
+    the extracted sources and the bench's cached CDM (build/bench/) stay."""
+    from cohortstats.pipeline.main import _remove_other_builds
+
+    for name in ("0123456789abcdef", "fedcba9876543210", "kernels", "source", "bench", "notes"):
+        (tmp_path / name).mkdir()
+    _remove_other_builds(tmp_path, "0123456789abcdef")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0123456789abcdef", "bench", "kernels", "notes",
+                                                         "source"]

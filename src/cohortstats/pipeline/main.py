@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -285,9 +286,14 @@ def _up_to_date(s: Settings, build_id: str, name: str) -> dict | None:
     return doc
 
 
+#: A build folder's name (:func:`digest`): what :func:`_remove_other_builds` may remove.
+_BUILD_NAME = re.compile(r"[0-9a-f]{16}")
+
+
 def _remove_other_builds(build_dir: Path, keep: str) -> None:
+    """Remove earlier builds' folders; other folders (the kernel spec, the bench's cached CDM) stay."""
     for child in build_dir.iterdir():
-        if child.is_dir() and child.name not in (keep, "kernels", "source"):
+        if child.is_dir() and child.name != keep and _BUILD_NAME.fullmatch(child.name):
             shutil.rmtree(child, ignore_errors=True)
 
 
