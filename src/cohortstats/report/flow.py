@@ -4,9 +4,6 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-from matplotlib.figure import Figure
-
 __all__ = ["flow_svg", "flow_png", "flow_alt"]
 
 
@@ -24,6 +21,8 @@ def flow_svg(attrition, title: str = "") -> str:
     str
         The SVG text: the same steps give the same bytes (``svg.hashsalt`` fixed, no date).
     """
+    import matplotlib
+
     fig = _figure(attrition, title)
     out = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "cohortstats-omop-flow", "svg.fonttype": "none"}):
@@ -35,9 +34,13 @@ def _steps(attrition) -> list:
     return [(s.label, s.n) if hasattr(s, "label") else (s[0], s[1]) for s in attrition]
 
 
-def _figure(attrition, title: str) -> Figure:
+def _figure(attrition, title: str):
     steps = _steps(attrition)
     height = 1.15 * len(steps) + (0.5 if title else 0.2)
+    # matplotlib is imported where a diagram is drawn (a cohort from a source), not with the
+    # report's renderer: the build's own process imports that for every report (about 0.5 s).
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7.0, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 7.0)
