@@ -14,12 +14,17 @@ reports/ and figures/ and its notebooks are never touched.
   report`` there, the environment (.venv/) made from requirements.lock included (uv's cache
   as this machine has it: a reviewer's second clone; the first download is the network's)
 
-``python bench/bench_build.py [--skip-big] [--big N] [--skip-clone]``
+``python bench/bench_build.py [--skip-big] [--big N] [--skip-clone] [--repeat 3]``
+
+The rows with an anchor (floor, clean, serial, 03 alone, one notebook changed) are run
+``--repeat`` times, in rounds that run each of them in turn; their medians are reported
+with every run, and each ratio is of the medians, every round's own ratio shown beside it.
 """
 import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,46 +83,67 @@ def profile_table(stages: list, clean: float) -> str:
     return "\n".join(out)
 
 
+def _round(tmp: Path, a: Path, nb: Path, profile: Path | None) -> dict:
+    """One run of each timed row that has an anchor, in turn (so a slow minute of the shared machine
+    slows a row and its anchor alike): floor, clean, serial, 03 alone, one notebook changed."""
+    t = {}
+    t["floor"], _ = run([PY, "-m", "cohortstats.pipeline.build", str(nb), str(tmp / "floor-out.ipynb"),
+                         "--build-dir", str(tmp / "floorbuild")])
+    empty(a)
+    if profile is not None:
+        profile.unlink(missing_ok=True)
+        ENV["CS_PROFILE"] = str(profile)
+    t["clean"], _ = run(make("report", a))
+    ENV.pop("CS_PROFILE", None)
+    empty(a)
+    t["serial"], _ = run(make("report", a, "JOBS=1"))
+    doc = json.loads((a / "reports" / "results.json").read_text())
+    out = a / "build" / doc["build"]
+    # the anchor of the next row: 03-sensitivity alone, papermill's driver on the build's inputs
+    nb_dir = ROOT / "notebooks"
+    rel = lambda q: os.path.relpath(q, nb_dir)  # noqa: E731
+    params = {"cohort": rel(out / "input" / "cohort.csv"), "output_dir": rel(out), "outcomes": [],
+              "method": "auto", "alpha": 0.05}
+    t["alone"], _ = run([PY, "-m", "cohortstats.pipeline.build", str(nb_dir / "03-sensitivity.ipynb"),
+                         str(tmp / "03-alone.ipynb"), "--build-dir", str(a / "build"),
+                         "--parameters", json.dumps(params)])
+    (out / "notebooks" / ".03-sensitivity.source").unlink()
+    shutil.rmtree(a / "reports")
+    t["changed"], _ = run(make("report", a))
+    return t
+
+
+ROWS = {"floor": "floor: one notebook, imports + one figure",
+        "clean": "clean: empty build folder, make report (01-03 in parallel)",
+        "serial": "clean: empty build folder, make report JOBS=1 (serial)",
+        "alone": "03-sensitivity alone (papermill's driver, the build's inputs)",
+        "changed": "one notebook changed: 03-sensitivity and 04-claims run again"}
+RATIOS = (("clean / floor", "clean", "floor"), ("serial / clean", "serial", "clean"),
+          ("03 changed / 03 alone", "changed", "alone"))
+
+
 def main() -> int:
     skip_big = "--skip-big" in sys.argv
     skip_clone = "--skip-clone" in sys.argv
     n_big = int(sys.argv[sys.argv.index("--big") + 1]) if "--big" in sys.argv else 1_000_000
+    repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         nb = tmp / "floor.ipynb"
         nb.write_text(json.dumps(FLOOR_NB))
-        floor, _ = run([PY, "-m", "cohortstats.pipeline.build", str(nb), str(tmp / "floor-out.ipynb"),
-                        "--build-dir", str(tmp / "floorbuild")])
-        rows.append(("floor: one notebook, imports + one figure", floor))
         a = tmp / "a"
-        run(make("report", a))  # warm the OS's caches once
-        empty(a)
+        run(make("report", a))  # warm the OS's caches once, and the floor's kernel spec
+        run([PY, "-m", "cohortstats.pipeline.build", str(nb), str(tmp / "floor-out.ipynb"),
+             "--build-dir", str(tmp / "floorbuild")])
         prof = tmp / "profile.jsonl"
-        ENV["CS_PROFILE"] = str(prof)
-        clean, _ = run(make("report", a))
-        del ENV["CS_PROFILE"]
-        rows.append(("clean: empty build folder, make report (01-03 in parallel)", clean))
-        empty(a)
-        serial, _ = run(make("report", a, "JOBS=1"))
-        rows.append(("clean: empty build folder, make report JOBS=1 (serial)", serial))
-        doc = json.loads((a / "reports" / "results.json").read_text())
-        out = a / "build" / doc["build"]
-        # the anchor of the next row: 03-sensitivity alone, papermill's driver on the build's inputs
-        nb_dir = ROOT / "notebooks"
-        rel = lambda q: os.path.relpath(q, nb_dir)  # noqa: E731
-        params = {"cohort": rel(out / "input" / "cohort.csv"), "output_dir": rel(out), "outcomes": [],
-                  "method": "auto", "alpha": 0.05}
-        alone, _ = run([PY, "-m", "cohortstats.pipeline.build", str(nb_dir / "03-sensitivity.ipynb"),
-                        str(tmp / "03-alone.ipynb"), "--build-dir", str(a / "build"),
-                        "--parameters", json.dumps(params)])
-        rows.append(("03-sensitivity alone (papermill's driver, the build's inputs)", alone))
-        (out / "notebooks" / ".03-sensitivity.source").unlink()
-        shutil.rmtree(a / "reports")
-        warm, out = run(make("report", a))
-        rows.append(("one notebook changed: 03-sensitivity and 04-claims run again", warm))
+        rounds = [_round(tmp, a, nb, prof if k == repeat // 2 else None) for k in range(repeat)]
+        medians = {key: statistics.median(r[key] for r in rounds) for key in ROWS}
+        profiled = rounds[repeat // 2]["clean"]
+        for key, name in ROWS.items():
+            rows.append((name, medians[key], [r[key] for r in rounds]))
         noop = min(run(make("report", a))[0] for _ in range(5))
-        rows.append(("no-op: nothing changed (best of 5)", noop))
+        rows.append(("no-op: nothing changed (best of 5)", noop, None))
         if not skip_big:
             big = tmp / "big.csv"
             gen, _ = run([PY, str(ROOT / "bench" / "make_big_cohort.py"), str(n_big), str(big)])
@@ -125,7 +151,7 @@ def main() -> int:
             t_big, _ = run(make("report", tmp / "big", f"COHORT={big}"))
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             rows.append((f"big: {n_big:,} patients, whole pipeline (generating the file: {gen:.1f} s)",
-                         t_big))
+                         t_big, None))
         if not skip_clone:
             clone = tmp / "clone"
             run(["git", "clone", "-q", str(ROOT), str(clone)])
@@ -137,19 +163,22 @@ def main() -> int:
             if proc.returncode != 0:
                 print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
                 raise SystemExit("failed: make report in a fresh clone")
-            rows.append(("fresh clone: git clone, then make report (.venv/ made from the lock)", fresh))
+            rows.append(("fresh clone: git clone, then make report (.venv/ made from the lock)", fresh, None))
         prof_rows = [json.loads(line) for line in prof.read_text().splitlines()]
     width = max(len(r[0]) for r in rows)
-    print(f"{'build':<{width}}  seconds")
-    for name, dt in rows:
-        print(f"{name:<{width}}  {dt:7.2f}")
+    print(f"the rows with an anchor: the median of {repeat} rounds, each round running floor, clean, "
+          "serial, 03 alone and one notebook changed in turn (every run in the last column); "
+          "a ratio is of the medians, each round's own ratio beside it")
+    print(f"{'build':<{width}}  seconds  runs")
+    for name, dt, runs in rows:
+        print(f"{name:<{width}}  {dt:7.2f}  " + (", ".join(f"{x:.2f}" for x in runs) if runs else ""))
     print()
-    print(f"clean / floor      = {clean / floor:.2f}x")
-    print(f"serial / clean     = {serial / clean:.2f}x")
-    print(f"03 changed / 03 alone = {warm / alone:.2f}x")
-    print(f"no-op              = {noop * 1000:.0f} ms")
+    for label, num, den in RATIOS:
+        each = ", ".join(f"{r[num] / r[den]:.2f}" for r in rounds)
+        print(f"{label:<22} = {medians[num] / medians[den]:.2f}x   (rounds: {each})")
+    print(f"{'no-op':<22} = {noop * 1000:.0f} ms")
     print()
-    print(profile_table(prof_rows, clean))
+    print(profile_table(prof_rows, profiled))
     if not skip_big:
         print(f"big peak memory    = {peak / 1024 / 1024:.2f} GB (largest single process)"
               + ("" if peak > before else " (not above the earlier builds' peak)"))
