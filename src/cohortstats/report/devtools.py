@@ -74,6 +74,8 @@ class Chromium:
             os.close(commands_in)
             os.close(replies_out)
         self._commands, self._replies = commands, replies
+        self._poll = select.poll()
+        self._poll.register(replies, select.POLLIN)
         self._buffer = b""
         self._last_id = 0
         self._events: deque = deque()
@@ -137,7 +139,7 @@ class Chromium:
         deadline = time.monotonic() + self.timeout
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._replies], [], [], left)[0]:
+            if left <= 0 or not self._poll.poll(left * 1000):  # poll: any descriptor number
                 raise ChromiumError(f"no answer in {self.timeout:g} s")
             chunk = os.read(self._replies, 1 << 16)
             if not chunk:
