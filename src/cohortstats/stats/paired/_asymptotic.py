@@ -8,7 +8,6 @@ import math
 import warnings
 
 import numpy as np
-from scipy.special import ndtri
 
 from cohortstats.stats.paired._result import _DBL_EPS
 
@@ -282,6 +281,8 @@ def _asymptotic_ci(x, alternative, conf_level, correct, tol_root=1e-4):
     Returns ``(estimate, ci, level)``; ``ci`` and ``level`` are None when the
     interval is undefined (a single distinct value: R returns NaN bounds).
     """
+    from scipy.special import ndtri  # here, as _normal imports ndtr: only where it is used
+
     Wc = _CompressedW(x, alternative)
     mumin, mumax = float(Wc.u[0]), float(Wc.u[-1])
     W = Wc
