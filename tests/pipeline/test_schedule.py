@@ -46,7 +46,8 @@ def _no_sleep(monkeypatch):
     monkeypatch.setattr(schedule, "_POLL", 0)
 
 
-def _run(jobs, polls, codes=None, last_early=False, fail_ready=False, log=None):
+def _run(jobs, polls, codes=None, last_early=False, fail_ready=False, log=None,
+         first=("01-cohort", "02-outcomes", "03-sensitivity"), settled=None):
     log = [] if log is None else log
     codes = codes or {}
 
@@ -58,8 +59,9 @@ def _run(jobs, polls, codes=None, last_early=False, fail_ready=False, log=None):
         if fail_ready:
             raise RuntimeError("bad input")
 
-    result = run_waves(["01-cohort", "02-outcomes", "03-sensitivity"], "04-claims", jobs, start,
-                       when_idle=lambda: log.append(("idle",)), ready=ready, last_early=last_early)
+    result = run_waves(list(first), "04-claims", jobs, start,
+                       when_idle=lambda: log.append(("idle",)), ready=ready, last_early=last_early,
+                       settled=settled)
     return log, result
 
 
@@ -126,3 +128,32 @@ def test_one_job_runs_one_at_a_time():
         elif e[0] == "end":
             running -= 1
     assert most == 1 and last.code == 0
+
+
+def _settles_after(log, calls):
+    """A stand-in for the zygote's imports: done from the ``calls``-th question on (logged then)."""
+    asked = [0]
+
+    def settled():
+        asked[0] += 1
+        if asked[0] == calls:
+            log.append(("settled",))
+        return asked[0] >= calls
+    return settled
+
+
+def test_one_notebook_changed_idle_comes_once_the_imports_are_done():
+    """Only 03 runs again (then 04): a slot is free from the start, but the kernels' zygote is
+    still importing; publishing's processes start when it is done, while 03 still runs."""
+    log = []
+    log, (first, last) = _run(2, {**POLLS, "03-sensitivity": 20}, last_early=True,
+                              first=("03-sensitivity",), settled=_settles_after(log, 5), log=log)
+    assert log.index(("settled",)) < log.index(("idle",)) < log.index(("end", "03-sensitivity"))
+    assert log.count(("idle",)) == 1 and last.code == 0
+
+
+def test_imports_that_never_settle_still_leave_one_idle_call_before_the_last_notebook():
+    log, (first, last) = _run(2, POLLS, last_early=True, first=("03-sensitivity",),
+                              settled=lambda: False)
+    assert log.count(("idle",)) == 1
+    assert log.index(("end", "03-sensitivity")) < log.index(("idle",)) < log.index(("go", "04-claims"))

@@ -84,6 +84,7 @@ def test_a_kernel_is_forked_from_the_zygote_in_its_folder_and_environment(zygote
         assert reply["status"] == "ok"
         assert cwd == str(spec / "nb") and int(ppid) == zygote.proc.pid and warm == "True"
         assert (backend, seed) == ("agg", "0")  # the build kernel spec's environment
+        assert zygote.imported()  # it forks only once its imports are done, and says so
         # an interrupt (SIGINT to the launcher, as jupyter_client sends it) reaches the kernel
         kc.execute("import time; time.sleep(60)")
         time.sleep(0.5)
@@ -91,6 +92,20 @@ def test_a_kernel_is_forked_from_the_zygote_in_its_folder_and_environment(zygote
         reply = kc.get_shell_msg(timeout=20)["content"]
         assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
     assert _gone(int(pid))
+
+
+def test_a_zygote_says_when_its_imports_are_done(spec):
+    """The build starts publishing's processes once the kernels' zygote has imported (schedule's
+    ``settled``): not before, while its imports take the cores."""
+    z = Zygote.start(["import time; time.sleep(1.5)"], {**os.environ, **kernel.KERNEL_ENV})
+    try:
+        assert not z.imported()
+        deadline = time.monotonic() + 60
+        while not z.imported() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert z.imported()
+    finally:
+        z.stop()
 
 
 def test_without_a_zygote_the_launcher_is_the_ordinary_kernel(spec):

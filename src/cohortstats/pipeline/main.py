@@ -253,7 +253,8 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         results, last = run_waves(first, LAST if LAST in todo else None, s.jobs,
                                   lambda name, gated: Driver.start(name, out_dir, params, s.build_dir,
                                                                    gated, env),
-                                  when_idle, checked_then_running, last_early=bool(zygotes))
+                                  when_idle, checked_then_running, last_early=bool(zygotes),
+                                  settled=(zygotes[0].imported if zygotes else None))
     finally:
         for z in zygotes:
             z.stop()

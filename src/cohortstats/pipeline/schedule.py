@@ -128,16 +128,18 @@ def tell(proc: subprocess.Popen, line: str) -> None:
             pass
 
 
-def _wait_any(running: list[Driver]) -> list[Driver]:
+def _wait_any(running: list[Driver], until=None) -> list[Driver]:
+    """The drivers of ``running`` that have ended, once one has; ``[]`` as soon as ``until()``."""
     while True:
         ended = [d for d in running if d.done()]
-        if ended:
+        if ended or (until is not None and until()):
             return ended
         time.sleep(_POLL)
 
 
 def run_waves(first: list[str], last: str | None, jobs: int, start,
-              when_idle=None, ready=None, last_early=False) -> tuple[list[Outcome], Outcome | None]:
+              when_idle=None, ready=None, last_early=False,
+              settled=None) -> tuple[list[Outcome], Outcome | None]:
     """Run ``first`` (at most ``jobs`` at once), then ``last`` once they all succeeded.
 
     Parameters
@@ -157,6 +159,11 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
         What must be done before any notebook runs (the build's input checks): the first
         notebooks to run are started gated and warm up while it runs, and get ``go`` when
         it returns; when it raises, they are stopped and nothing is run.
+    settled : callable, optional
+        ``settled() -> bool``: whether the processes the notebooks start from have done their
+        imports (the build's kernels' zygote); ``when_idle`` waits for it, so that what it starts
+        does not take the cores from those imports. Before the last notebook runs it is called
+        whatever ``settled`` says.
     last_early : bool
         Start the last notebook's gated driver with the first wave, beside the ``jobs``
         (the build does when its kernels are forked from a warm zygote, where warming up is
@@ -186,13 +193,15 @@ def run_waves(first: list[str], last: str | None, jobs: int, start,
         while waiting or running:
             while waiting and len(running) + (warm is not None and not last_early) < jobs:
                 running.append(start(waiting.pop(0), False))
-            if last and not waiting and len(running) < jobs and (warm is None or not idle):
+            free = last and not waiting and len(running) < jobs
+            if free and (warm is None or not idle):
                 if warm is None:
                     warm = start(last, True)
-                if not idle:
+                if not idle and (settled is None or settled()):
                     when_idle()
                     idle = True
-            for d in _wait_any(running):
+            # a slot waiting only for the imports to settle: woken when they have
+            for d in _wait_any(running, settled if free and not idle else None):
                 running.remove(d)
                 outcomes[d.name] = d.outcome()
         ordered = [outcomes[n] for n in first]

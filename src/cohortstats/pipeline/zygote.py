@@ -50,6 +50,7 @@ _ROLES = {"kernel": (ENV, ("ipykernel.kernelapp",), "ipykernel_launcher"),
 #: Set to 0 to start every kernel cold (the ordinary ipykernel).
 SWITCH = "CS_FORK_KERNELS"
 _FDS = 3  # standard input, output and error, handed to the forked kernel
+_IMPORTED = "imported"  # made in the zygote's folder once its imports are done
 _MESSAGE = 1 << 20
 
 
@@ -84,6 +85,10 @@ class Zygote:
         proc.stdin.write(json.dumps(list(imports)))
         proc.stdin.close()
         return cls(proc, folder, role)
+
+    def imported(self) -> bool:
+        """Whether the zygote has done its imports (the cores are free of them from then on)."""
+        return (self.folder / _IMPORTED).exists()
 
     def env(self) -> dict:
         """What a process's environment adds, so that its launchers ask this zygote."""
@@ -141,6 +146,7 @@ def serve(role: str, path: str, imports: list) -> int:
 
     gc.collect()
     gc.freeze()  # the modules' objects stay shared with the kernels (no collection touches them)
+    open(os.path.join(os.path.dirname(path), _IMPORTED), "w").close()  # Zygote.imported()
     kernels: dict = {}  # connection -> the kernel's pid
     for sig in (signal.SIGTERM, signal.SIGINT):  # stop at once, whatever it waits for
         signal.signal(sig, _stop)
