@@ -108,6 +108,21 @@ def test_a_zygote_says_when_its_imports_are_done(spec):
         z.stop()
 
 
+def test_a_zygote_whose_build_is_already_gone_ends(tmp_path):
+    """The build names itself to its zygote: a build killed before the zygote started would
+    otherwise leave it waiting on init, its new parent, for ever (seen under load)."""
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    z = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve", "kernel",
+                          str(tmp_path / "socket"), str(gone.pid)], stdin=subprocess.PIPE,
+                         env={**os.environ, **kernel.KERNEL_ENV}, text=True)
+    z.communicate("[]", timeout=60)
+    assert z.returncode == 0
+
+
 def test_without_a_zygote_the_launcher_is_the_ordinary_kernel(spec):
     with _kernel(spec) as (km, kc):
         reply, (cwd, ppid, pid, warm, backend, seed) = _run(kc, PROBE)

@@ -79,7 +79,7 @@ class Zygote:
 
         folder = Path(tempfile.mkdtemp(prefix="cs-zygote-"))  # a socket's path: 107 bytes at most
         proc = subprocess.Popen([sys.executable, "-m", "cohortstats.pipeline.zygote", "serve", role,
-                                 str(folder / "socket")], stdin=subprocess.PIPE,
+                                 str(folder / "socket"), str(os.getpid())], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, env={**env, **KERNEL_ENV},
                                 start_new_session=True, text=True)
         proc.stdin.write(json.dumps(list(imports)))
@@ -112,11 +112,14 @@ class Zygote:
 # --------------------------------------------------------------------------- the zygote
 
 
-def serve(role: str, path: str, imports: list) -> int:
-    """Listen on ``path`` at once, run each code of ``imports``, then fork a ``role`` per request.
+def serve(role: str, path: str, imports: list, parent: int | None = None) -> int:
+    """Listen on ``path`` at once, run each code of ``imports``, then fork a ``role`` per request,
+    until the process ``parent`` (the build; default: this process's parent now) is gone.
 
     A code that fails is passed over: the notebook's own imports cell then fails in its kernel,
-    with the notebook's one-line error, as it would in a kernel started cold.
+    with the notebook's one-line error, as it would in a kernel started cold. ``parent`` is given
+    by the build: a build killed before this process asked for its parent would leave it waiting
+    on init, its new parent, for ever.
     """
     import importlib
     import selectors
@@ -124,7 +127,7 @@ def serve(role: str, path: str, imports: list) -> int:
     import time
 
     started = time.time()
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
@@ -336,12 +339,13 @@ def _connect(path: str):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
-        return serve(argv[1], argv[2], json.loads(sys.stdin.read() or "[]"))
+        return serve(argv[1], argv[2], json.loads(sys.stdin.read() or "[]"),
+                     int(argv[3]) if len(argv) > 3 else None)
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
     if argv[:1] == ["drive"]:
         return launch(argv[1:], role="driver")
-    print("usage: python -m cohortstats.pipeline.zygote serve ROLE SOCKET | launch ARGS... | "
+    print("usage: python -m cohortstats.pipeline.zygote serve ROLE SOCKET [PARENT] | launch ARGS... | "
           "drive ARGS...", file=sys.stderr)
     return 2
 
