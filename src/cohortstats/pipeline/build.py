@@ -125,6 +125,13 @@ def imports_code(source: Path) -> str:
     return f"exec(compile({code!r}, '<warm-up>', 'exec'), {{}})" if code.strip() else ""
 
 
+def reading_code(source: Path) -> str:
+    """Code that reads the notebook ``source`` as papermill does, binding no name: nbformat
+    compiles its schema's validator the first time (about 50 ms). The drivers' zygote runs it,
+    so that no driver forked from it compiles the validator again."""
+    return f"import nbformat; nbformat.read({str(source)!r}, as_version=4)"
+
+
 def _start_kernel(source: Path, sockets: Path, warm: bool = True):
     """Start ``source``'s kernel in its folder and (``warm``) import what its ``imports`` cell imports.
 

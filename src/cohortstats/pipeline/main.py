@@ -38,7 +38,7 @@ from cohortstats.core.files import Locked, Stamp, exclusive_lock, sha256_file
 from cohortstats.core.parameters import (PARAMETERS, REDCAP_TOKEN_VARIABLE, ParameterError, by_make_name,
                                          check_parameters)
 from cohortstats.core.notebooks import LAST, NOTEBOOKS, PARALLEL, notebook_path
-from cohortstats.pipeline.build import imports_code
+from cohortstats.pipeline.build import imports_code, reading_code
 from cohortstats.pipeline.schedule import Driver, run_waves
 from cohortstats.pipeline.zygote import Zygote, enabled as zygote_enabled
 from cohortstats.core.paths import NOTEBOOKS as NOTEBOOKS_DIR, ROOT
@@ -246,7 +246,7 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
     zygotes = []
     if zygote_enabled(env):  # kernels and drivers forked from processes that imported once
         zygotes = [Zygote.start([imports_code(notebook_path(n)) for n in todo], env),
-                   Zygote.start([], env, role="driver")]
+                   Zygote.start([reading_code(notebook_path(todo[0]))], env, role="driver")]
         for z in zygotes:
             env = {**env, **z.env()}
     try:
