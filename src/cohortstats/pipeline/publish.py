@@ -39,7 +39,7 @@ from cohortstats.core.errors import OneLineError
 from cohortstats.core.files import Stamp
 from cohortstats.pipeline import profile
 from cohortstats.pipeline.schedule import tell
-from cohortstats.report.render import render_html
+from cohortstats.report.render import compile_template, render_html
 from cohortstats.results import assemble, dumps, load_fragments
 
 __all__ = ["publish_build", "swap_in", "PublishError"]
@@ -177,12 +177,14 @@ class WarmPages:
 
 
 class Ahead:
-    """What publishing will need, started while a core would idle (the build does it when the
-    last notebook's driver starts): nbconvert for the notebook pages (:class:`WarmPages`),
-    Chromium for the PDF (:class:`cohortstats.report.pdf.Printer`; not when the build keeps a
-    PDF already, which a notebook run again with the same results reuses), and python-docx,
-    imported in a thread (~0.8 s), for the Word file (not when the build keeps one). :func:`publish_build` takes it over;
-    :meth:`close` ends it when the build fails before publishing.
+    """What publishing will need, started while a core would idle (the build does it when a slot
+    is free and the kernels' zygote has done its imports): nbconvert for the notebook pages
+    (:class:`WarmPages`), Chromium for the PDF (:class:`cohortstats.report.pdf.Printer`; not when
+    the build keeps a PDF already, which a notebook run again with the same results reuses),
+    python-docx, imported in a thread, for the Word file (not when the build keeps one), and the
+    report's template, compiled in a thread (:func:`cohortstats.report.render.compile_template`).
+    :func:`publish_build` takes it over; :meth:`close` ends it when the build fails before
+    publishing.
     """
 
     def __init__(self, out_dir: Path):
@@ -192,6 +194,7 @@ class Ahead:
         self.printer = None if (out_dir / _PDF / "results.pdf").is_file() else Printer()
         if not (out_dir / _DOCX / "results.docx").is_file():  # none kept, so one will be written
             threading.Thread(target=importlib.import_module, args=("docx",), name="import-docx").start()
+        threading.Thread(target=compile_template, name="compile-template", daemon=True).start()
 
     def close(self) -> None:
         for started in (self.printer, self.pages):
