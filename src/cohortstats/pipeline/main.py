@@ -30,6 +30,7 @@ import shutil
 import signal
 import stat
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -215,9 +216,13 @@ def _stale(name: str, out_dir: Path) -> bool:
     return not _stamp(name, out_dir).fresh(out_dir / "notebooks" / f"{name}.ipynb")
 
 
-def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None, ready=None) -> None:
+def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None, ready=None,
+                   stopping: list | None = None) -> None:
     """Run the stale notebooks (:func:`cohortstats.pipeline.schedule.run_waves`); stamp those that
-    succeeded, then stop at the first that failed."""
+    succeeded, then stop at the first that failed.
+
+    The zygotes are stopped in a thread appended to ``stopping`` (about 60 ms, while the build
+    publishes), which the caller joins; without ``stopping``, here."""
     todo = [n for n in PARALLEL if _stale(n, out_dir)]
     if todo or _stale(LAST, out_dir):
         todo.append(LAST)
@@ -256,8 +261,12 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
                                   when_idle, checked_then_running, last_early=bool(zygotes),
                                   settled=(zygotes[0].imported if zygotes else None))
     finally:
-        for z in zygotes:
-            z.stop()
+        stop = threading.Thread(target=lambda: [z.stop() for z in zygotes], name="stop-zygotes")
+        stop.start()
+        if stopping is None:
+            stop.join()
+        else:
+            stopping.append(stop)
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
         finish(r)
@@ -367,9 +376,10 @@ def build(s: Settings, say=print) -> dict:
             from cohortstats.pipeline.publish import Ahead
 
             ahead.append(Ahead(out_dir))
+        stopping = []  # the zygotes, ended while the build publishes
         try:
             with profile.stage("notebooks (wall)"):
-                _run_notebooks(s, out_dir, params, say, start_publishing, check_inputs)
+                _run_notebooks(s, out_dir, params, say, start_publishing, check_inputs, stopping)
             from cohortstats.pipeline.publish import publish_build
 
             doc = publish_build(out_dir, build_id, s.reports, s.figures, file_name=name,
@@ -379,6 +389,9 @@ def build(s: Settings, say=print) -> dict:
             for started in ahead:  # a failed build: nothing it started is left running
                 started.close()
             raise
+        finally:
+            for stop in stopping:
+                stop.join()
         _remove_other_builds(s.build_dir, build_id)
         return doc
 
