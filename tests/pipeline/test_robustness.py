@@ -200,9 +200,12 @@ def test_a_killed_build_leaves_no_process_behind(built, staged):
     out = build_dir(built, staged)
     (out / "notebooks" / ".02-outcomes.source").unlink()
     log = staged / "killed.out"
+    tmp = staged / "tmp"  # the build's temporary folders (its zygotes' sockets among them)
+    tmp.mkdir()
     with open(log, "w") as fh:
         build = subprocess.Popen([PY, "-m", "cohortstats.pipeline", "report"], cwd=ROOT, stdout=fh,
-                                 stderr=subprocess.STDOUT, env=pipeline_env(staged), start_new_session=True)
+                                 stderr=subprocess.STDOUT, env={**pipeline_env(staged), "TMPDIR": str(tmp)},
+                                 start_new_session=True)
         try:
             _wait_for(log, "running", build)
             deadline = time.monotonic() + 60  # the kernels running: more than the build's one process
@@ -216,6 +219,7 @@ def test_a_killed_build_leaves_no_process_behind(built, staged):
     while _processes_of(staged / "build") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_of(staged / "build") == []
+    assert not list(tmp.glob("cs-zygote-*"))  # each zygote removed its socket's folder as it ended
 
 
 @pytest.mark.parametrize("raised", ["KeyboardInterrupt", "ImportError from KeyboardInterrupt"])

@@ -30,6 +30,7 @@ event loop or ZeroMQ context when it forks.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -179,7 +180,19 @@ def serve(role: str, path: str, imports: list, parent: int | None = None) -> int
             for pid in kernels.values():
                 _kill(pid)
             listener.close()
+            _remove(path)
     return 0
+
+
+def _remove(path: str) -> None:
+    """The socket, the imported mark, and their folder if nothing else is in it: a build killed
+    outright (SIGKILL) leaves none of its zygotes' folders behind."""
+    folder = os.path.dirname(path)
+    for name in (path, os.path.join(folder, _IMPORTED)):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 class _Stopped(Exception):
