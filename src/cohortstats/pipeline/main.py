@@ -216,13 +216,13 @@ def _stale(name: str, out_dir: Path) -> bool:
     return not _stamp(name, out_dir).fresh(out_dir / "notebooks" / f"{name}.ipynb")
 
 
-def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None, ready=None,
-                   stopping: list | None = None) -> None:
+def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle, ready,
+                   stopping: list) -> None:
     """Run the stale notebooks (:func:`cohortstats.pipeline.schedule.run_waves`); stamp those that
     succeeded, then stop at the first that failed.
 
     The zygotes are stopped in a thread appended to ``stopping`` (about 60 ms, while the build
-    publishes), which the caller joins; without ``stopping``, here."""
+    publishes), which the caller joins."""
     todo = [n for n in PARALLEL if _stale(n, out_dir)]
     if todo or _stale(LAST, out_dir):
         todo.append(LAST)
@@ -239,12 +239,11 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
         _stamp(result.name, out_dir).write()
 
     if not todo:
-        if ready is not None:
-            ready()
+        ready()
         return
+
     def checked_then_running():  # "running" once the inputs passed their checks
-        if ready is not None:
-            ready()
+        ready()
         say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
 
     env = _without_token(os.environ)
@@ -263,10 +262,7 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle=None
     finally:
         stop = threading.Thread(target=lambda: [z.stop() for z in zygotes], name="stop-zygotes")
         stop.start()
-        if stopping is None:
-            stop.join()
-        else:
-            stopping.append(stop)
+        stopping.append(stop)
     # Stamp every notebook that succeeded, then stop at the first that failed.
     for r in sorted(results, key=lambda r: r.code != 0):
         finish(r)
@@ -511,7 +507,8 @@ def main(argv=None) -> int:
         print(f"error: cannot write {where} ({exc.strerror}); the previous report and figures are "
               "unchanged", file=sys.stderr)
         return 2
-    except Exception as exc:  # Ctrl-C inside a C extension's import surfaces as "ImportError: initialization failed"
+    except Exception as exc:
+        # Ctrl-C inside a C extension's import surfaces as "ImportError: initialization failed"
         if not _interrupted(exc):
             raise
         print("error: interrupted; the previous report and figures are unchanged", file=sys.stderr)

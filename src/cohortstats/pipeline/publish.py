@@ -261,8 +261,8 @@ def _start_pdf(page: str, target: Path, out_dir: Path, printer=None):
     """:class:`cohortstats.report.pdf.Printer` given the page, kept in the build folder (``pdf/``) for the same page.
 
     A page printed before by this build with the same Chromium is copied, not printed
-    again (Chromium's start and print cost about 0.3 s of CPU, the full browser's 0.8 s). The key is the page's SHA-256 and the
-    Chromium executable's path, size and time stamp. ``printer``: one started ahead
+    again (Chromium's start and print cost about 0.3 s of CPU, the full browser's 0.8 s). The
+    key is the page's SHA-256 and the Chromium executable's path, size and time stamp. ``printer``: one started ahead
     (closed when not needed). Returns a function that waits for the PDF and returns None,
     or why it was skipped, and the printer printing it (None if none is).
     """
@@ -309,7 +309,8 @@ def _write_word(results, payload: str, out_dir: Path, target: Path) -> None:
     h = hashlib.sha256(payload.encode("utf-8"))
     for o in results.outcomes.values():
         for name in (o.figure.files if o.figure else ()):
-            h.update(name.encode() + b"\0" + hashlib.sha256((out_dir / "figures" / name).read_bytes()).digest())
+            digest = hashlib.sha256((out_dir / "figures" / name).read_bytes()).digest()
+            h.update(name.encode() + b"\0" + digest)
     kept = _Kept(out_dir, _DOCX, h.hexdigest())
     if not kept.fresh("results.docx"):
         try:

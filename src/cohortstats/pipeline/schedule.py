@@ -75,7 +75,8 @@ class Driver:
         target = out_dir / "notebooks" / f"{name}.ipynb"
         env = os.environ if env is None else env
         # forked from the drivers' zygote when the build has one (pipeline/zygote.py)
-        driver = ("cohortstats.pipeline.zygote", "drive") if DRIVERS_ENV in env else ("cohortstats.pipeline.build",)
+        driver = (("cohortstats.pipeline.zygote", "drive") if DRIVERS_ENV in env
+                  else ("cohortstats.pipeline.build",))
         cmd = [sys.executable, "-m", *driver, str(source), str(target),
                "--build-dir", str(build_dir), "--parameters", json.dumps(params)]
         log = tempfile.TemporaryFile("w+", encoding="utf-8")  # never a full pipe, whatever it prints

@@ -19,8 +19,10 @@ from ibis import _
 
 from .definition import Definition, DoseOutcome, Findings, MeasurementOutcome, Response
 
-__all__ = ["Plan", "IDS", "CONCEPTS_KEPT", "kept_concepts", "concept_sets", "resolution", "descendants", "resolved", "build", "steps", "persons", "attrition", "cohort", "STEPS", "SEX", "RACE", "ETHNICITY",
-           "left_out_column", "flag_column", "RESPONSE", "tables_needed"]
+__all__ = ["Plan", "IDS", "CONCEPTS_KEPT", "kept_concepts", "concept_sets", "resolution",
+           "descendants", "resolved", "build", "steps", "persons", "attrition", "cohort", "STEPS",
+           "SEX", "RACE", "ETHNICITY", "left_out_column", "flag_column", "RESPONSE",
+           "tables_needed"]
 
 #: Standard person concept ids (many CDMs ship no concept rows for these).
 SEX = {8532: "F", 8507: "M"}
