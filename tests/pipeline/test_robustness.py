@@ -159,15 +159,20 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
                                  stderr=err, env=pipeline_env(staged), start_new_session=True)
         try:
             _wait_for(log, "running", first)
+            # Held (SIGSTOP) while the second build tries: a changed notebook runs in about 2 s,
+            # which a second Python can outlast. The SIGINT is pending when the group resumes,
+            # so each process gets it before doing any more work, as from a terminal's Ctrl-C.
+            os.killpg(first.pid, signal.SIGSTOP)
             assert first.poll() is None, "the first build ended before it could be interrupted"
             second = run_pipeline("report", staged, timeout=60)
             assert second.returncode == 2
             assert "another build is running" in one_error_line(second.stderr)
             os.killpg(first.pid, signal.SIGINT)
+            os.killpg(first.pid, signal.SIGCONT)
             rc = first.wait(timeout=120)
         finally:
             if first.poll() is None:
-                os.killpg(first.pid, signal.SIGKILL)
+                os.killpg(first.pid, signal.SIGKILL)  # stopped or not
                 first.wait()
         err.seek(0)
         stderr = err.read()
