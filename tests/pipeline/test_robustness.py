@@ -144,6 +144,20 @@ def _wait_for(path, text, proc, timeout=120):
     raise AssertionError(f"{text!r} never appeared in {path}")
 
 
+def _foreground(args, **kw) -> subprocess.Popen:
+    """``Popen`` as a terminal's shell starts a foreground job: with SIGINT at its default.
+
+    pytest-xdist's workers ignore SIGINT, and an ignored signal stays ignored across ``exec``
+    (Python then installs no KeyboardInterrupt handler): a build started from a worker as it is
+    would never see the Ctrl-C (seen: it ran to the end and exited 0).
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        return subprocess.Popen(args, **kw)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.slow
 def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
     """A build runs a notebook; a second one in the same BUILD folder stops in one line;
@@ -155,13 +169,14 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
     before = outputs(staged)
     log = staged / "first.out"
     with open(log, "w") as fh, open(staged / "first.err", "w+") as err:
-        first = subprocess.Popen([PY, "-m", "cohortstats.pipeline", "report"], cwd=ROOT, stdout=fh,
-                                 stderr=err, env=pipeline_env(staged), start_new_session=True)
+        first = _foreground([PY, "-m", "cohortstats.pipeline", "report"], cwd=ROOT, stdout=fh,
+                            stderr=err, env=pipeline_env(staged), start_new_session=True)
         try:
             _wait_for(log, "running", first)
             # Held (SIGSTOP) while the second build tries: a changed notebook runs in about 2 s,
             # which a second Python can outlast. The SIGINT is pending when the group resumes,
-            # so each process gets it before doing any more work, as from a terminal's Ctrl-C.
+            # so the build gets it before doing any more work, as from a terminal's Ctrl-C (its
+            # notebook's driver and kernel, in sessions of their own, may have gone on meanwhile).
             os.killpg(first.pid, signal.SIGSTOP)
             assert first.poll() is None, "the first build ended before it could be interrupted"
             second = run_pipeline("report", staged, timeout=60)
@@ -176,7 +191,7 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
                 first.wait()
         err.seek(0)
         stderr = err.read()
-    assert rc == 130, stderr
+    assert rc == 130, (stderr, log.read_text())
     assert "interrupted" in one_error_line(stderr)
     assert outputs(staged) == before
     assert not list(staged.glob(".reports*")) and not list(staged.glob(".figures*"))
