@@ -177,8 +177,8 @@ def test_second_build_in_one_folder_and_ctrl_c_during_a_build(built, staged):
             # which a second Python can outlast. The SIGINT is pending when the group resumes,
             # so the build gets it before doing any more work, as from a terminal's Ctrl-C (its
             # notebook's driver and kernel, in sessions of their own, may have gone on meanwhile).
-            os.killpg(first.pid, signal.SIGSTOP)
             assert first.poll() is None, "the first build ended before it could be interrupted"
+            os.killpg(first.pid, signal.SIGSTOP)
             second = run_pipeline("report", staged, timeout=60)
             assert second.returncode == 2
             assert "another build is running" in one_error_line(second.stderr)
