@@ -23,7 +23,6 @@ import shutil
 import signal
 import tempfile
 import time
-from collections import deque
 from pathlib import Path
 
 __all__ = ["Chromium", "ChromiumError"]
@@ -78,7 +77,6 @@ class Chromium:
         self._poll.register(replies, select.POLLIN)
         self._buffer = b""
         self._last_id = 0
-        self._events: deque = deque()
         self._handlers: dict = {}
 
     # ---- messages
@@ -102,7 +100,7 @@ class Chromium:
         return self._last_id
 
     def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        """Send a command and return its reply's ``result`` (events arriving meanwhile are kept)."""
+        """Send a command and return its reply's ``result`` (events no handler takes are dropped)."""
         wanted = self.send(method, params, session)
         while True:
             message = self._next()
@@ -110,21 +108,6 @@ class Chromium:
                 if "error" in message:
                     raise ChromiumError(f"{method}: {message['error'].get('message', message['error'])}")
                 return message.get("result", {})
-            if "method" in message:
-                self._events.append(message)
-
-    def wait_for(self, method: str, session: str | None = None) -> dict:
-        """The first ``method`` event (of ``session``) not yet taken: its ``params``."""
-        for message in list(self._events):
-            if message["method"] == method and message.get("sessionId") == session:
-                self._events.remove(message)
-                return message.get("params", {})
-        while True:
-            message = self._next()
-            if message.get("method") == method and message.get("sessionId") == session:
-                return message.get("params", {})
-            if "method" in message:
-                self._events.append(message)
 
     def _next(self) -> dict:
         """The next message that no handler took; handlers answer theirs on the way."""
