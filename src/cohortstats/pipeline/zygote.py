@@ -124,7 +124,6 @@ def serve(role: str, path: str, imports: list, parent: int | None = None) -> int
     """
     import importlib
     import selectors
-
     import time
 
     started = time.time()
