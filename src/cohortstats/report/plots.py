@@ -19,10 +19,12 @@ same bytes for the same input.
 """
 from __future__ import annotations
 
+import io
 import math
 import numbers
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +36,7 @@ import matplotlib  # noqa: E402
 import matplotlib.backends.backend_agg  # noqa: E402,F401
 import matplotlib.backends.backend_pdf  # noqa: E402,F401
 import matplotlib.backends.backend_svg  # noqa: E402,F401
+import matplotlib.image  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
@@ -385,19 +388,47 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
     ``Producer``/``Creator``, PNG ``Software``). Fonts are TrueType embedded in a
     PDF; SVG text stays text. The file is written aside and renamed. A figure
     made with pyplot is closed afterwards; no backend is chosen (the format's
-    own canvas prints it).
+    own canvas prints it). A PNG is drawn (:func:`_png_pixels`) and then encoded
+    (:func:`_write_png`), the two halves of matplotlib's own ``print_png``.
     """
     path = Path(path)
     fmt_ = path.suffix.lstrip(".").lower()
     if fmt_ not in _METADATA:
         raise ValueError(f"`path` must end in one of {{'.svg', '.pdf', '.png'}}; not {path.name!r}.")
-    with atomic_path(path) as tmp, matplotlib.rc_context(
-            {k: v for k, v in RC.items() if k.startswith(("svg.", "pdf.", "path."))}):
-        fig.savefig(tmp, format=fmt_, metadata=_METADATA[fmt_], dpi=dpi,
-                    **({"pil_kwargs": _PNG_OPTIONS} if fmt_ == "png" else {}))
+    if fmt_ == "png":
+        _write_png(_png_pixels(fig, dpi), path, dpi)
+    else:
+        with atomic_path(path) as tmp, _saving():
+            fig.savefig(tmp, format=fmt_, metadata=_METADATA[fmt_], dpi=dpi)
     if "matplotlib.pyplot" in sys.modules:  # a pyplot figure is closed; others are left alone
         sys.modules["matplotlib.pyplot"].close(fig)
     return path
+
+
+def _saving():
+    """The :data:`RC` settings that apply when a figure is printed (not when it is drawn on)."""
+    return matplotlib.rc_context({k: v for k, v in RC.items() if k.startswith(("svg.", "pdf.", "path."))})
+
+
+def _png_pixels(fig, dpi: int) -> np.ndarray:
+    """``fig`` drawn by Agg at ``dpi``: its RGBA pixels, rows from the top (what ``print_png``
+    draws before it encodes: ``savefig``'s ``rgba`` format is the same draw, unencoded)."""
+    raw = io.BytesIO()
+    with _saving():
+        fig.savefig(raw, format="rgba", dpi=dpi)
+    width = int(fig.get_figwidth() * dpi)
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    return pixels.reshape(pixels.size // (4 * width), width, 4)
+
+
+def _write_png(pixels: np.ndarray, path, dpi: int) -> Path:
+    """Encode RGBA ``pixels`` as ``print_png`` does (``matplotlib.image.imsave``, this module's
+    metadata and zlib level), written aside and renamed. Pillow's encoder releases the GIL, so
+    this may run in a thread while the figure's other formats are drawn."""
+    with atomic_path(path) as tmp:
+        matplotlib.image.imsave(tmp, memoryview(pixels), format="png", origin="upper", dpi=dpi,
+                                metadata=_METADATA["png"], pil_kwargs=dict(_PNG_OPTIONS))
+    return Path(path)
 
 
 def _amount(x, decimals: int, unit: str, short: bool = False) -> str:
@@ -506,12 +537,23 @@ def outcome_figure(cohort, outcome, figures_dir, *, estimate=None, conf_int=None
         change_plot(b, f, estimate=estimate, conf_int=conf_int, conf_level=conf_level,
                     ci_label=ci_label, label=outcome.label, unit=outcome.unit,
                     decimals=outcome.decimals, ax=right)
-        files = []
-        for suffix in (x for x in FORMATS if x in formats):
-            files.append(save_figure(fig, figures_dir / f"{stem}.{suffix}").name)
-            # laid out once, by the first format's draw: every format shows the same layout,
-            # and constrained layout's text measuring is not run again for each
-            fig.set_layout_engine("none")
+        wanted = [x for x in FORMATS if x in formats]
+        # The first format's draw lays the figure out once: every format shows the same
+        # layout, and constrained layout's text measuring is not run again for each. The PNG
+        # is drawn next and encoded in a thread while the vector formats are drawn.
+        order = wanted[:1] + sorted(wanted[1:], key=lambda x: x != "png")
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cohortstats-png") as encoder:
+            encoding = None
+            for suffix in order:
+                path = figures_dir / f"{stem}.{suffix}"
+                if suffix == "png":
+                    encoding = encoder.submit(_write_png, _png_pixels(fig, DPI), path, DPI)
+                else:
+                    save_figure(fig, path)
+                fig.set_layout_engine("none")
+            if encoding is not None:
+                encoding.result()
+        files = [f"{stem}.{x}" for x in wanted]
     csv = figures_dir / f"{stem}.csv"
     write_atomic(csv, figure_table(b, f).to_csv(index=False, lineterminator="\n", float_format="%.12g"))
     files.append(csv.name)
