@@ -85,11 +85,12 @@ lab: $(ENV_STAMP) ## open the notebooks in JupyterLab, on the project's kernel (
 	@env -u MPLBACKEND $(PY) -m jupyterlab --notebook-dir=notebooks --KernelSpecManager.ensure_native_kernel=False \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort), OMOP extraction
+bench: $(ENV_STAMP) ## print timings: signed-rank engine vs R coin, builds (cold, warm, no-op, big cohort), OMOP extraction, the test suites
 	@bash tools/setup-r.sh || echo "(coin timings will be skipped)"
 	@echo "== bench/bench_signed_rank.py"; $(PY) bench/bench_signed_rank.py
 	@echo "== bench/bench_build.py"; $(PY) bench/bench_build.py
 	@echo "== bench/bench_omop.py"; $(PY) bench/bench_omop.py
+	@echo "== bench/bench_suite.py"; $(PY) bench/bench_suite.py
 
 reference: ## regenerate tests/reference/signed_rank_reference.json with R (coin, exactRankTests)
 	@bash tools/setup-r.sh
