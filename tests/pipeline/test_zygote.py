@@ -230,3 +230,46 @@ def test_an_import_that_fails_in_the_zygote_is_left_to_the_notebook(spec, monkey
             assert reply["status"] == "error" and reply["ename"] == "ModuleNotFoundError"
     finally:
         z.stop()
+
+
+def test_a_gated_zygote_listens_at_once_and_imports_only_when_told(tmp_path):
+    """Zygote.start(gated=True), as the build starts the drivers' zygote while it checks its
+    inputs: its socket accepts launchers at once, but it runs its imports (here: a code that
+    writes a file) only after go(). An ungated twin, started once the gated one listens, shows
+    how long the imports take: twice that time later the gated one has not begun. A build whose
+    inputs fail stops it then, having imported nothing."""
+    from cohortstats.pipeline.zygote import _connect
+
+    env = {**os.environ, **kernel.KERNEL_ENV}
+    made = lambda name: [f"open({str(tmp_path / name)!r}, 'w').close()"]  # noqa: E731
+
+    def listening(z):
+        conn = _connect(str(z.folder / "socket"))
+        assert conn is not None
+        conn.close()
+
+    def imported(z):
+        deadline = time.monotonic() + 60
+        while not z.imported() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return z.imported()
+
+    gated = Zygote.start(made("gated"), env, role="driver", gated=True)
+    try:
+        listening(gated)
+        started = time.monotonic()
+        twin = Zygote.start(made("twin"), env, role="driver")
+        try:
+            assert imported(twin) and (tmp_path / "twin").exists()
+        finally:
+            twin.stop()
+        time.sleep(time.monotonic() - started)  # as long again: never a false failure, only margin
+        assert not gated.imported() and not (tmp_path / "gated").exists()
+        gated.go()
+        assert imported(gated) and (tmp_path / "gated").exists()
+    finally:
+        gated.stop()
+    stopped = Zygote.start(made("stopped"), env, role="driver", gated=True)
+    listening(stopped)
+    stopped.stop()
+    assert stopped.proc.returncode is not None and not (tmp_path / "stopped").exists()

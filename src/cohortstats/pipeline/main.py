@@ -244,13 +244,15 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle, rea
 
     def checked_then_running():  # "running" once the inputs passed their checks
         ready()
+        for z in zygotes:  # the drivers' zygote imports from now on
+            z.go()
         say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
 
     env = _without_token(os.environ)
     zygotes = []
     if zygote_enabled(env):  # kernels and drivers forked from processes that imported once
         zygotes = [Zygote.start([imports_code(notebook_path(n)) for n in todo], env),
-                   Zygote.start([reading_code(notebook_path(todo[0]))], env, role="driver")]
+                   Zygote.start([reading_code(notebook_path(todo[0]))], env, role="driver", gated=True)]
         for z in zygotes:
             env = {**env, **z.env()}
     try:

@@ -21,7 +21,9 @@ The notebooks' papermill drivers are forked the same way from a second zygote (r
 cohortstats.pipeline.zygote drive <build.py's arguments>`` (its launcher, named by
 ``CS_ZYGOTE_DRIVERS``), whose standard input (the gate), output and error the forked driver
 takes over, and whose exit code is the driver's; without that zygote the launcher becomes
-``python -m cohortstats.pipeline.build``.
+``python -m cohortstats.pipeline.build``. The build starts it gated (``Zygote.start(gated=True)``):
+it listens at once, but imports only once the build's inputs have passed their checks
+(:meth:`Zygote.go`), an import that is needed a second later; a bad input then costs no import.
 
 The executed notebooks are the same bytes: the kernel is the same ipykernel with the same
 arguments, environment (MPLBACKEND=agg, PYTHONHASHSEED=0) and folder; only its imports were
@@ -67,11 +69,14 @@ class Zygote:
         self.proc, self.folder, self.role = proc, folder, role
 
     @classmethod
-    def start(cls, imports: list[str], env: dict, role: str = "kernel") -> "Zygote":
+    def start(cls, imports: list[str], env: dict, role: str = "kernel", gated: bool = False) -> "Zygote":
         """Start a zygote that runs each code of ``imports`` (the notebooks' imports cells, as
         code binding no name) before it forks a kernel (``role="kernel"``) or a notebook's
         papermill driver (``role="driver"``) per request; ``env``: their environment, to which
-        the build's kernel environment is added (the zygote's hash seed is its children's)."""
+        the build's kernel environment is added (the zygote's hash seed is its children's).
+        ``gated``: it listens at once but imports only once :meth:`go` is called (the build's
+        drivers' zygote: after the inputs passed their checks, so that a bad input costs no
+        imports, and the checks and the kernels' zygote have the two cores meanwhile)."""
         import subprocess
         import tempfile
         from pathlib import Path
@@ -83,9 +88,22 @@ class Zygote:
                                  str(folder / "socket"), str(os.getpid())], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, env={**env, **KERNEL_ENV},
                                 start_new_session=True, text=True)
-        proc.stdin.write(json.dumps(list(imports)))
-        proc.stdin.close()
-        return cls(proc, folder, role)
+        zygote = cls(proc, folder, role)
+        zygote._imports = json.dumps(list(imports))
+        if not gated:
+            zygote.go()
+        return zygote
+
+    def go(self) -> None:
+        """Hand the zygote its imports (it has waited for them since it started listening)."""
+        imports, self._imports = getattr(self, "_imports", None), None
+        if imports is None:
+            return
+        try:
+            self.proc.stdin.write(imports)
+            self.proc.stdin.close()
+        except OSError:  # the zygote is gone: its launchers start their process cold
+            pass
 
     def imported(self) -> bool:
         """Whether the zygote has done its imports (the cores are free of them from then on)."""
@@ -113,9 +131,12 @@ class Zygote:
 # --------------------------------------------------------------------------- the zygote
 
 
-def serve(role: str, path: str, imports: list, parent: int | None = None) -> int:
+def serve(role: str, path: str, imports: list | None = None, parent: int | None = None) -> int:
     """Listen on ``path`` at once, run each code of ``imports``, then fork a ``role`` per request,
     until the process ``parent`` (the build; default: this process's parent now) is gone.
+
+    ``imports`` None: read from standard input (a JSON list), which the build writes when the
+    zygote is to import (:meth:`Zygote.go`); launchers that connect meanwhile wait.
 
     A code that fails is passed over: the notebook's own imports cell then fails in its kernel,
     with the notebook's one-line error, as it would in a kernel started cold. ``parent`` is given
@@ -126,11 +147,13 @@ def serve(role: str, path: str, imports: list, parent: int | None = None) -> int
     import selectors
     import time
 
-    started = time.time()
     parent = os.getppid() if parent is None else parent
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
+    if imports is None:
+        imports = json.loads(sys.stdin.read() or "[]")
+    started = time.time()
     if role == "driver":  # papermill as a driver imports it: without the IRI grammar
         from cohortstats.core.imports import without_iri_grammar
 
@@ -351,8 +374,7 @@ def _connect(path: str):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
-        return serve(argv[1], argv[2], json.loads(sys.stdin.read() or "[]"),
-                     int(argv[3]) if len(argv) > 3 else None)
+        return serve(argv[1], argv[2], None, int(argv[3]) if len(argv) > 3 else None)
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
     if argv[:1] == ["drive"]:
