@@ -94,24 +94,29 @@ def test_thin(path):
 def test_lab_run_with_defaults_then_make_report_gives_the_same_report(built, tmp_path):
     """01-cohort run as JupyterLab runs it (cwd notebooks/, its defaults, the machine's python3
     kernel, no MPLBACKEND), then `make report`: the report is byte-identical to the one before,
-    and the lab run wrote under scratch/ only."""
+    and the lab run wrote under scratch/ only.
+
+    The lab run is in a copy of notebooks/ and data/ (their defaults are relative: ../data,
+    ../scratch), so the suite never overwrites what an analyst keeps in the repository's scratch/.
+    """
     for part in ("build", "reports", "figures"):
         shutil.copytree(built.folder / part, tmp_path / part, symlinks=True)
     before = {**tree_bytes(tmp_path / "reports"), **tree_bytes(tmp_path / "figures")}
-    scratch_before = tree_bytes(ROOT / "scratch") if (ROOT / "scratch").is_dir() else {}
-    build_before = sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None
+    lab = tmp_path / "lab"
+    for part in ("notebooks", "data"):
+        shutil.copytree(ROOT / part, lab / part)
+    repo_scratch = tree_bytes(ROOT / "scratch") if (ROOT / "scratch").is_dir() else None
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "JUPYTER_PATH")
            and not k.startswith("CS_")}
     code = ("import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
             "kernel_name='python3', cwd=sys.argv[3], progress_bar=False)")
-    proc = subprocess.run([PY, "-c", code, str(ROOT / "notebooks" / "01-cohort.ipynb"),
-                           str(tmp_path / "lab-01.ipynb"), str(ROOT / "notebooks")],
+    proc = subprocess.run([PY, "-c", code, str(lab / "notebooks" / "01-cohort.ipynb"),
+                           str(tmp_path / "lab-01.ipynb"), str(lab / "notebooks")],
                           capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    fragment = ROOT / "scratch" / "fragments" / "cohort.json"
-    assert fragment.is_file()
-    assert (sorted(os.listdir(ROOT / "build")) if (ROOT / "build").is_dir() else None) == build_before
-    assert tree_bytes(ROOT / "scratch").keys() >= scratch_before.keys()
+    assert (lab / "scratch" / "fragments" / "cohort.json").is_file()
+    assert sorted(p.name for p in lab.iterdir()) == ["data", "notebooks", "scratch"]  # no build/
+    assert (tree_bytes(ROOT / "scratch") if (ROOT / "scratch").is_dir() else None) == repo_scratch
     again = run_make("report", tmp_path)
     assert again.returncode == 0, again.stderr
     assert "running" not in again.stdout
