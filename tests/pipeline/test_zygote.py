@@ -273,3 +273,19 @@ def test_a_gated_zygote_listens_at_once_and_imports_only_when_told(tmp_path):
     listening(stopped)
     stopped.stop()
     assert stopped.proc.returncode is not None and not (tmp_path / "stopped").exists()
+
+
+def test_a_gated_zygote_whose_build_dies_before_go_ends_having_imported_nothing(tmp_path):
+    """The build killed (SIGKILL) while it checks its inputs: the gated zygote's standard input
+    closes with nothing written, and it ends at once, its socket's folder removed, nothing imported."""
+    z = Zygote.start([f"open({str(tmp_path / 'imported')!r}, 'w').close()"],
+                     {**os.environ, **kernel.KERNEL_ENV}, role="driver", gated=True)
+    try:
+        from cohortstats.pipeline.zygote import _connect
+
+        assert _connect(str(z.folder / "socket")) is not None  # listening, waiting for go
+        z.proc.stdin.close()  # what the build's death does to the pipe
+        assert z.proc.wait(timeout=30) == 0
+        assert not z.folder.exists() and not (tmp_path / "imported").exists()
+    finally:
+        z.stop()

@@ -136,7 +136,8 @@ def serve(role: str, path: str, imports: list | None = None, parent: int | None 
     until the process ``parent`` (the build; default: this process's parent now) is gone.
 
     ``imports`` None: read from standard input (a JSON list), which the build writes when the
-    zygote is to import (:meth:`Zygote.go`); launchers that connect meanwhile wait.
+    zygote is to import (:meth:`Zygote.go`); launchers that connect meanwhile wait. Standard input
+    closed with nothing written (a build killed before it said go) ends the zygote at once.
 
     A code that fails is passed over: the notebook's own imports cell then fails in its kernel,
     with the notebook's one-line error, as it would in a kernel started cold. ``parent`` is given
@@ -152,7 +153,12 @@ def serve(role: str, path: str, imports: list | None = None, parent: int | None 
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
     if imports is None:
-        imports = json.loads(sys.stdin.read() or "[]")
+        text = sys.stdin.read()
+        if not text:  # standard input closed with nothing written: the build is gone
+            listener.close()
+            _remove(path)
+            return 0
+        imports = json.loads(text)
     started = time.time()
     if role == "driver":  # papermill as a driver imports it: without the IRI grammar
         from cohortstats.core.imports import without_iri_grammar
