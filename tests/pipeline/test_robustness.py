@@ -370,6 +370,34 @@ def test_degenerate_cohort_stops_in_one_line_naming_the_file(tmp_path, name, edi
     assert not (tmp_path / "reports").exists()
 
 
+@pytest.mark.slow
+def test_a_bad_cell_in_a_long_file_stops_at_once_with_sigint_ignored(tmp_path):
+    """A build started with SIGINT ignored (nohup, a CI runner, pytest-xdist's workers), whose
+    cohort has a bad cell in its last row of 20,000: the check takes long enough for the
+    notebooks' driver launchers to be waiting on the drivers' zygote, which imports only once the
+    inputs pass. The build stops them by ending that zygote: one line, well within the timeout
+    (seen before that: the launchers ignored the build's SIGINT and it waited 20 s for each, 61 s)."""
+    rows = SHIPPED.read_text().splitlines()
+    lines = [rows[0]]
+    for k in range(20_000):  # the shipped rows again and again, each under a patient id of its own
+        cells = rows[1 + k % (len(rows) - 1)].split(",")
+        lines.append(",".join([f"P{k:05d}", *cells[1:]]))
+    last = lines[-1].split(",")
+    last[5] = "twenty"  # prednisone_mg_6mo
+    lines[-1] = ",".join(last)
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        proc = run_make("report", tmp_path, COHORT=path, timeout=40)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert proc.returncode == 2
+    line = one_error_line(proc.stderr, via_make=True)
+    assert "long.csv" in line and "twenty" in line
+    assert not (tmp_path / "reports").exists()
+
+
 # --------------------------------------------------------------------------- special files
 
 

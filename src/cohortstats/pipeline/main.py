@@ -243,7 +243,15 @@ def _run_notebooks(s: Settings, out_dir: Path, params: dict, say, when_idle, rea
         return
 
     def checked_then_running():  # "running" once the inputs passed their checks
-        ready()
+        try:
+            ready()
+        except BaseException:
+            # The drivers' launchers wait on their gated zygote, which will never fork them: its
+            # end is what lets them go (a launcher that ignores SIGINT, as under nohup, would
+            # otherwise keep the build waiting 20 s each).
+            for z in zygotes:
+                z.stop()
+            raise
         for z in zygotes:  # the drivers' zygote imports from now on
             z.go()
         say(f"  running  {', '.join(n + '.ipynb' for n in first) or LAST + '.ipynb'} …")
