@@ -65,8 +65,9 @@ def enabled(environ=os.environ) -> bool:
 class Zygote:
     """The build's zygote process (see the module's docstring); stop it with :meth:`stop`."""
 
-    def __init__(self, proc, folder, role="kernel"):
+    def __init__(self, proc, folder, role="kernel", imports: str | None = None):
         self.proc, self.folder, self.role = proc, folder, role
+        self._imports = imports  # the imports' JSON, until go() hands it over
 
     @classmethod
     def start(cls, imports: list[str], env: dict, role: str = "kernel", gated: bool = False) -> "Zygote":
@@ -88,15 +89,14 @@ class Zygote:
                                  str(folder / "socket"), str(os.getpid())], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, env={**env, **KERNEL_ENV},
                                 start_new_session=True, text=True)
-        zygote = cls(proc, folder, role)
-        zygote._imports = json.dumps(list(imports))
+        zygote = cls(proc, folder, role, json.dumps(list(imports)))
         if not gated:
             zygote.go()
         return zygote
 
     def go(self) -> None:
         """Hand the zygote its imports (it has waited for them since it started listening)."""
-        imports, self._imports = getattr(self, "_imports", None), None
+        imports, self._imports = self._imports, None
         if imports is None:
             return
         try:

@@ -76,6 +76,7 @@ RC = {
     "ytick.labelsize": 7.5,
     "legend.fontsize": 7,
     "path.simplify": False,
+    "savefig.bbox": "standard",        # the figure's own size, whatever a matplotlibrc says
 }
 
 _METADATA = {
@@ -407,7 +408,8 @@ def save_figure(fig, path, *, dpi: int = DPI) -> Path:
 
 def _saving():
     """The :data:`RC` settings that apply when a figure is printed (not when it is drawn on)."""
-    return matplotlib.rc_context({k: v for k, v in RC.items() if k.startswith(("svg.", "pdf.", "path."))})
+    return matplotlib.rc_context({k: v for k, v in RC.items()
+                                  if k.startswith(("svg.", "pdf.", "path.", "savefig."))})
 
 
 def _png_pixels(fig, dpi: int) -> np.ndarray:
@@ -416,9 +418,11 @@ def _png_pixels(fig, dpi: int) -> np.ndarray:
     raw = io.BytesIO()
     with _saving():
         fig.savefig(raw, format="rgba", dpi=dpi)
-    width = int(fig.get_figwidth() * dpi)
+    width, height = int(fig.get_figwidth() * dpi), int(fig.get_figheight() * dpi)  # as Agg sizes it
     pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
-    return pixels.reshape(pixels.size // (4 * width), width, 4)
+    if pixels.size != 4 * width * height:  # e.g. a matplotlibrc's savefig.bbox: tight
+        raise RuntimeError(f"the figure was drawn at another size than {width} x {height} pixels.")
+    return pixels.reshape(height, width, 4)
 
 
 def _write_png(pixels: np.ndarray, path, dpi: int) -> Path:
