@@ -47,7 +47,7 @@ ENV = "CS_ZYGOTE"
 DRIVERS_ENV = "CS_ZYGOTE_DRIVERS"
 #: Each role: the environment variable naming its zygote's socket, what its zygote imports before
 #: it forks (beside the code it is given), and the module its launcher runs without a zygote.
-_ROLES = {"kernel": (ENV, ("ipykernel.kernelapp",), "ipykernel_launcher"),
+_ROLES = {"kernel": (ENV, ("ipykernel.kernelapp", "ipykernel.debugger"), "ipykernel_launcher"),
           "driver": (DRIVERS_ENV, ("papermill", "ipykernel.kernelspec", "cohortstats.pipeline.ready",
                                    "cohortstats.pipeline.build"), "cohortstats.pipeline.build")}
 #: Set to 0 to start every kernel cold (the ordinary ipykernel).
@@ -160,6 +160,10 @@ def serve(role: str, path: str, imports: list | None = None, parent: int | None 
             return 0
         imports = json.loads(text)
     started = time.time()
+    if role == "kernel":  # every kernel's start imports ipykernel's debugger (debugpy, ~0.1 s):
+        # once, here, without debugpy's warning about frozen modules on the build's standard error
+        # (a kernel's environment is its launcher's, not this one)
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     if role == "driver":  # papermill as a driver imports it: without the IRI grammar
         from cohortstats.core.imports import without_iri_grammar
 
