@@ -9,10 +9,11 @@ module imported by both is compiled twice at once (pandas was, until the driver'
 the kernels': 9.7 -> 8.4 s). A module left out is not an error: Python compiles it on first import.
 """
 import importlib
+import os
 import sys
 
 GROUPS = {  # disjoint as far as they can be: a module both import is compiled twice, side by side
-    "kernel": ["ipykernel.kernelapp", "pyarrow.parquet", "cohortstats.steps.characteristics",
+    "kernel": ["ipykernel.kernelapp", "ipykernel.debugger", "pyarrow.parquet", "cohortstats.steps.characteristics",
                "cohortstats.steps.sensitivity", "cohortstats.steps.claims", "scipy.stats", "seaborn",
                "cohortstats.steps.before_after"],
     "driver": ["matplotlib.backends.backend_svg", "matplotlib.backends.backend_pdf",  # before seaborn
@@ -24,6 +25,7 @@ GROUPS = {  # disjoint as far as they can be: a module both import is compiled t
 
 
 def main(group: str) -> int:
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's warning about frozen modules, as in the zygote
     for name in GROUPS[group]:
         try:
             importlib.import_module(name)
