@@ -283,7 +283,9 @@ def test_a_gated_zygote_whose_build_dies_before_go_ends_having_imported_nothing(
     try:
         from cohortstats.pipeline.zygote import _connect
 
-        assert _connect(str(z.folder / "socket")) is not None  # listening, waiting for go
+        conn = _connect(str(z.folder / "socket"))  # listening, waiting for go
+        assert conn is not None
+        conn.close()
         z.proc.stdin.close()  # what the build's death does to the pipe
         assert z.proc.wait(timeout=30) == 0
         assert not z.folder.exists() and not (tmp_path / "imported").exists()

@@ -125,6 +125,9 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._imports = None
+        with contextlib.suppress(OSError):  # a gated zygote's pipe, never written
+            self.proc.stdin.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
