@@ -106,3 +106,17 @@ def test_repeating_instruments_need_an_instance(export):
         read_export(records, dictionary, mapping)
     mapping.write_text(mapping.read_text() + "repeat_instance: 1\n")
     assert len(read_export(records, dictionary, mapping).cohort) == 10
+
+
+def test_demo_command_line_writes_the_export_and_help_writes_nothing(tmp_path, monkeypatch, capsys):
+    """``python -m cohortstats.inputs.redcap.demo DIR`` writes the three files; ``--help`` is help
+    (it once became a folder named ``--help``)."""
+    from cohortstats.inputs.redcap import demo
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        demo.main(["--help"])
+    assert exc.value.code == 0 and list(tmp_path.iterdir()) == []
+    assert demo.main(["out"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["dictionary.csv", "mapping.yml",
+                                                                    "records.csv"]

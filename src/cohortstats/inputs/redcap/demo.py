@@ -16,7 +16,7 @@ from cohortstats.core.files import write_atomic
 from cohortstats.core.paths import DEFAULT_COHORT
 from cohortstats.inputs.redcap.dictionary import WEB_HEADERS
 
-__all__ = ["write_demo_export", "IDENTIFYING_VALUES"]
+__all__ = ["write_demo_export", "IDENTIFYING_VALUES", "main"]
 
 _SEX = {"F": "1", "M": "2"}
 _RACES = ("Black or African American", "White", "Asian", "Other")
@@ -94,6 +94,19 @@ def write_demo_export(folder, cohort_csv=DEFAULT_COHORT) -> tuple[Path, Path, Pa
             write_atomic(folder / "mapping.yml", MAPPING))
 
 
-if __name__ == "__main__":
-    for p in write_demo_export(sys.argv[1] if len(sys.argv) > 1 else "."):
+def main(argv=None) -> int:
+    """``python -m cohortstats.inputs.redcap.demo [DIR] [--cohort CSV]``: write the export, print its paths."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m cohortstats.inputs.redcap.demo",
+                                 description=__doc__.split("\n")[0])
+    ap.add_argument("folder", nargs="?", default=".", help="where to write the three files (default: .)")
+    ap.add_argument("--cohort", default=str(DEFAULT_COHORT), help="the cohort file it holds")
+    args = ap.parse_args(argv)
+    for p in write_demo_export(args.folder, args.cohort):
         print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
