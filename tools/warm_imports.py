@@ -9,7 +9,6 @@ module imported by both is compiled twice at once (pandas was, until the driver'
 the kernels': 9.7 -> 8.4 s). A module left out is not an error: Python compiles it on first import.
 """
 import importlib
-import os
 import sys
 
 GROUPS = {  # disjoint as far as they can be: a module both import is compiled twice, side by side
@@ -25,7 +24,9 @@ GROUPS = {  # disjoint as far as they can be: a module both import is compiled t
 
 
 def main(group: str) -> int:
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # debugpy's warning about frozen modules, as in the zygote
+    from cohortstats.core.imports import without_debugpy_warning
+
+    without_debugpy_warning()  # ipykernel.debugger, below, quietly, as in the kernels' zygote
     for name in GROUPS[group]:
         try:
             importlib.import_module(name)
