@@ -134,13 +134,13 @@ class Zygote:
 # --------------------------------------------------------------------------- the zygote
 
 
-def serve(role: str, path: str, imports: list | None = None, parent: int | None = None) -> int:
-    """Listen on ``path`` at once, run each code of ``imports``, then fork a ``role`` per request,
+def serve(role: str, path: str, parent: int | None = None) -> int:
+    """Listen on ``path`` at once, run each code of the imports, then fork a ``role`` per request,
     until the process ``parent`` (the build; default: this process's parent now) is gone.
 
-    ``imports`` None: read from standard input (a JSON list), which the build writes when the
-    zygote is to import (:meth:`Zygote.go`); launchers that connect meanwhile wait. Standard input
-    closed with nothing written (a build killed before it said go) ends the zygote at once.
+    The imports (a JSON list of code) are read from standard input, which the build writes when
+    the zygote is to import (:meth:`Zygote.go`); launchers that connect meanwhile wait. Standard
+    input closed with nothing written (a build killed before it said go) ends the zygote at once.
 
     A code that fails is passed over: the notebook's own imports cell then fails in its kernel,
     with the notebook's one-line error, as it would in a kernel started cold. ``parent`` is given
@@ -155,18 +155,17 @@ def serve(role: str, path: str, imports: list | None = None, parent: int | None 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)  # launchers that connect now wait until the imports are done
-    if imports is None:
-        text = sys.stdin.read()
-        if not text:  # standard input closed with nothing written: the build is gone
-            listener.close()
-            _remove(path)
-            return 0
-        imports = json.loads(text)
+    text = sys.stdin.read()
+    if not text:  # standard input closed with nothing written: the build is gone
+        listener.close()
+        _remove(path)
+        return 0
+    imports = json.loads(text)
     started = time.time()
-    if role == "kernel":  # every kernel's start imports ipykernel's debugger (debugpy, ~0.1 s):
-        # once, here, without debugpy's warning about frozen modules on the build's standard error
-        # (a kernel's environment is its launcher's, not this one)
-        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    if role == "kernel":  # every kernel's start imports ipykernel's debugger (~0.1 s): once, here
+        from cohortstats.core.imports import without_debugpy_warning
+
+        without_debugpy_warning()
     if role == "driver":  # papermill as a driver imports it: without the IRI grammar
         from cohortstats.core.imports import without_iri_grammar
 
@@ -389,7 +388,7 @@ def _connect(path: str):
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:
-        return serve(argv[1], argv[2], None, int(argv[3]) if len(argv) > 3 else None)
+        return serve(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else None)
     if argv[:1] == ["launch"]:
         return launch(argv[1:])
     if argv[:1] == ["drive"]:
