@@ -14,8 +14,9 @@ from cohortstats.core.imports import without_iri_grammar  # noqa: E402
 
 without_iri_grammar()
 
-# The session's shared whole builds (fixtures built, redcap, omop, copy_of_built).
-pytest_plugins = ["support.builds"]
+# The session's shared whole builds (fixtures built, redcap, omop, copy_of_built), and the
+# workers' quick end (support.quick_exit).
+pytest_plugins = ["support.builds", "support.quick_exit"]
 
 
 def pytest_runtest_setup(item):
