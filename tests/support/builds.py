@@ -3,8 +3,8 @@
 Whole builds are the expensive part of the suite (a clean build runs four notebooks,
 ~30 s of CPU). Each one the session needs is declared once in :data:`BUILDS` and
 started in the background as soon as collection knows a selected test asks for it,
-so the builds run beside each other and beside the unit tests (the slow tests are
-moved to the end of the run). A test asks for one by the fixture of the same name
+so the builds run beside each other and beside the unit tests (the tests that wait
+for one are sorted last: :func:`pytest_collection_modifyitems`). A test asks for one by the fixture of the same name
 and gets a :class:`Build` once it has finished:
 
 - ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
@@ -181,7 +181,9 @@ def _build(name: str) -> Build:
 def pytest_collection_modifyitems(config, items):
     """Tests that read no background build first (the unit tests, then the slow tests that need
     none: the notebooks in process, builds that stop before a notebook), so they run while the
-    background builds are made; those that wait for a build last."""
+    background builds are made; those that wait for a build last. Run in one process, that is the
+    order; under pytest-xdist (``--dist loadscope``) whole modules are handed out, those with the
+    most tests first, and this order only breaks their ties."""
     def waits(item):
         return any(name in BUILDS for name in getattr(item, "fixturenames", ()))
     items.sort(key=lambda item: (waits(item), item.get_closest_marker("slow") is not None))
