@@ -289,7 +289,7 @@ def test_race_vocabulary_is_enforced_and_the_value_not_echoed(write_csv):
     """issue 15: 'race=Jane Doe DOB 2004-05-06 is printed'."""
     message = error(write_csv, GOOD.replace("White", "Jane Doe DOB 2004-05-06"))
     assert "column 'race'" in message and "looks like a date" in message
-    assert "Jane" not in message and "2004" not in message
+    assert "Jane" not in message and "2004" not in _beyond_the_path(message)
     message = error(write_csv, GOOD.replace("White", "Martian"))
     assert "unknown race 'Martian'; expected one of American Indian or Alaska Native, Asian" in message
     assert "data/vocabulary.yml" in message
@@ -351,9 +351,15 @@ def test_study_ids(write_csv, pid):
     assert cohortfile.load_cohort(write_csv(GOOD.replace("A2", pid))).frame["patient_id"].iloc[1] == pid
 
 
+def _beyond_the_path(message: str) -> str:
+    """The message after the file's path: pytest numbers its temporary folders (pytest-555/), so a
+    value's digits may be in the path without being echoed."""
+    return message.split("cohort.csv", 1)[1]
+
+
 def test_identifying_value_is_not_echoed_in_a_number_column(write_csv):
     message = error(write_csv, GOOD.replace(",20,10\n", ",919-555-1234,10\n", 1))
-    assert "looks like a telephone number" in message and "555" not in message
+    assert "looks like a telephone number" in message and "555" not in _beyond_the_path(message)
 
 
 def test_ages_over_89_are_refused(write_csv):
