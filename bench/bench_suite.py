@@ -10,8 +10,9 @@ HEAD (``git clone`` into a temporary folder, ``../shared`` linked beside it as C
 - ``make test-fast``, ``--repeat`` times (default 3) after those, its median reported.
 
 Each row: wall seconds, the CPU seconds of its whole process tree (what the runs' processes used,
-``getrusage`` of the children; a server started as a daemon, PostgreSQL's, is not in it) and the
-load average before it, so that a slow minute of this shared machine can be told from a slow suite.
+``getrusage`` of the children; a server started as a daemon, PostgreSQL's, is not in it), the load
+average before it and a fixed pure-Python loop's seconds just before it (the probe), so that a slow
+minute of this shared machine can be told from a slow suite.
 Uncommitted changes are not in the clone: commit first.
 
 ``python bench/bench_suite.py [--fast-only] [--repeat 3]``
@@ -33,8 +34,22 @@ ENV = {k: v for k, v in os.environ.items()
 TARGETS = {"make test": (75, "aim 60 s"), "make test-fast": (15, "")}
 
 
+#: A fixed pure-Python loop, timed before each run: how fast this shared machine was just then
+#: (one evening here, the same suite used 125 s of CPU at one time and 179 s an hour later).
+_PROBE = ("import time\nt = time.perf_counter()\ns = 0\nfor i in range(3_000_000):\n    s += i * i % 7\n"
+          "print(time.perf_counter() - t)")
+
+
+def probe() -> float:
+    """Seconds of :data:`_PROBE`'s loop, in a fresh interpreter."""
+    out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
 def timed(args, cwd) -> tuple:
-    """Run ``args`` in ``cwd``: (wall seconds, CPU seconds of its process tree, load average before)."""
+    """Run ``args`` in ``cwd``: (wall seconds, CPU seconds of its process tree, load average before,
+    the probe's seconds before)."""
+    probed = probe()
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -45,7 +60,7 @@ def timed(args, cwd) -> tuple:
         print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"failed: {' '.join(args)} in {cwd}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, load
+    return wall, cpu, load, probed
 
 
 def main() -> int:
@@ -74,14 +89,15 @@ def main() -> int:
                      + ", ".join(f"{r[0]:.1f}" for r in fast) + ")", *median, "make test-fast"))
     width = max(len(r[0]) for r in rows)
     print(f"the suites in a fresh clone of HEAD, {os.cpu_count()} cores; seconds: wall clock; cpu s: "
-          "the run's whole process tree; load: the 1-minute load average before the run")
-    print(f"{'run':<{width}}  {'seconds':>7}  {'cpu s':>6}  {'load':>4}  target")
-    for name, wall, cpu, load, target in rows:
+          "the run's whole process tree; load: the 1-minute load average before the run; probe s: "
+          "a fixed pure-Python loop's seconds just before the run (the machine's speed then)")
+    print(f"{'run':<{width}}  {'seconds':>7}  {'cpu s':>6}  {'load':>4}  {'probe s':>7}  target")
+    for name, wall, cpu, load, probed, target in rows:
         verdict = ""
         if target:
             limit, aim = TARGETS[target]
             verdict = f"≤ {limit} s {'met' if wall <= limit else 'NOT met'}" + (f" ({aim})" if aim else "")
-        print(f"{name:<{width}}  {wall:7.1f}  {cpu:6.1f}  {load:4.1f}  {verdict}")
+        print(f"{name:<{width}}  {wall:7.1f}  {cpu:6.1f}  {load:4.1f}  {probed:7.2f}  {verdict}")
     return 0
 
 
