@@ -4,8 +4,8 @@ Whole builds are the expensive part of the suite (a clean build runs four notebo
 ~30 s of CPU). Each one the session needs is declared once in :data:`BUILDS` and
 started in the background as soon as collection knows a selected test asks for it,
 so the builds run beside each other and beside the unit tests (the tests that wait
-for one are sorted last: :func:`pytest_collection_modifyitems`). A test asks for one by the fixture of the same name
-and gets a :class:`Build` once it has finished:
+for one are sorted last: :func:`pytest_collection_modifyitems`). A test asks for one
+by the fixture of the same name and gets a :class:`Build` once it has finished:
 
 - ``built``: a clean ``make report`` of the shipped cohort: every test that reads a
   built report reads this one.
