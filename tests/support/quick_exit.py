@@ -1,4 +1,5 @@
-"""End each pytest-xdist worker without the interpreter's teardown (a pytest plugin, named in ``conftest.py``).
+"""End each pytest-xdist worker without the interpreter's teardown (a pytest plugin, named in
+``conftest.py``).
 
 A worker that has imported pandas, SciPy, ibis, DuckDB and nbformat takes 1–3 s after its last
 test to free every module's objects (measured in ``make test``: the controller waited 2.8 s for
