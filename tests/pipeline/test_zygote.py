@@ -232,21 +232,23 @@ def test_an_import_that_fails_in_the_zygote_is_left_to_the_notebook(spec, monkey
         z.stop()
 
 
+def _listening(z) -> None:
+    """Assert that zygote ``z`` accepts a launcher's connection (then close it)."""
+    from cohortstats.pipeline.zygote import _connect
+
+    conn = _connect(str(z.folder / "socket"))
+    assert conn is not None
+    conn.close()
+
+
 def test_a_gated_zygote_listens_at_once_and_imports_only_when_told(tmp_path):
     """Zygote.start(gated=True), as the build starts the drivers' zygote while it checks its
     inputs: its socket accepts launchers at once, but it runs its imports (here: a code that
     writes a file) only after go(). An ungated twin, started once the gated one listens, shows
     how long the imports take: twice that time later the gated one has not begun. A build whose
     inputs fail stops it then, having imported nothing."""
-    from cohortstats.pipeline.zygote import _connect
-
     env = {**os.environ, **kernel.KERNEL_ENV}
     made = lambda name: [f"open({str(tmp_path / name)!r}, 'w').close()"]  # noqa: E731
-
-    def listening(z):
-        conn = _connect(str(z.folder / "socket"))
-        assert conn is not None
-        conn.close()
 
     def imported(z):
         deadline = time.monotonic() + 60
@@ -256,7 +258,7 @@ def test_a_gated_zygote_listens_at_once_and_imports_only_when_told(tmp_path):
 
     gated = Zygote.start(made("gated"), env, role="driver", gated=True)
     try:
-        listening(gated)
+        _listening(gated)
         started = time.monotonic()
         twin = Zygote.start(made("twin"), env, role="driver")
         try:
@@ -270,7 +272,7 @@ def test_a_gated_zygote_listens_at_once_and_imports_only_when_told(tmp_path):
     finally:
         gated.stop()
     stopped = Zygote.start(made("stopped"), env, role="driver", gated=True)
-    listening(stopped)
+    _listening(stopped)
     stopped.stop()
     assert stopped.proc.returncode is not None and not (tmp_path / "stopped").exists()
 
@@ -281,11 +283,7 @@ def test_a_gated_zygote_whose_build_dies_before_go_ends_having_imported_nothing(
     z = Zygote.start([f"open({str(tmp_path / 'imported')!r}, 'w').close()"],
                      {**os.environ, **kernel.KERNEL_ENV}, role="driver", gated=True)
     try:
-        from cohortstats.pipeline.zygote import _connect
-
-        conn = _connect(str(z.folder / "socket"))  # listening, waiting for go
-        assert conn is not None
-        conn.close()
+        _listening(z)  # and waiting for go
         z.proc.stdin.close()  # what the build's death does to the pipe
         assert z.proc.wait(timeout=30) == 0
         assert not z.folder.exists() and not (tmp_path / "imported").exists()
